@@ -16,16 +16,20 @@ class Evidence:
     quick: bool = False
     pen_and_paper: dict | None = None     # parsed answer file, None when absent
     pen_and_paper_problem: str = ""       # why it is None (file missing / unreadable)
-    captures: dict[str, dict[str, Any]] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)  # capture key -> why it is absent
     dataset: Any = None                   # autograder.data.Dataset
-    kernel: Any = None                    # autograder.execute.KernelCalls, or None
+    notebooks: dict[str, Any] = field(default_factory=dict)   # kind -> capture.NotebookEvidence
+    missing_notebook: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, Any] = field(default_factory=dict)       # kind -> capture.KernelCalls
 
     def capture(self, key: str) -> dict[str, Any]:
         """The evidence captured for `key`, or EvidenceMissing saying why there is none."""
-        if key in self.captures:
-            return self.captures[key]
-        raise EvidenceMissing(self.missing.get(key, f"no evidence was captured for {key}"))
+        kind = "pcl" if key.startswith("2.2") else "image"
+        run = self.notebooks.get(kind)
+        if run is None:
+            raise EvidenceMissing(self.missing_notebook.get(kind, f"the {kind} notebook was not run"))
+        if key in run.captures:
+            return run.captures[key]
+        raise EvidenceMissing(run.missing.get(key, f"no evidence was captured for {key}"))
 
     def answers(self) -> dict:
         if self.pen_and_paper is None:

@@ -1,0 +1,95 @@
+"""`grade(submission) -> Result`: the one call every user path shares.
+
+The pipeline, in order: resolve data -> stage -> execute each notebook, capturing
+evidence -> run every check (some call into the still-running kernels) -> score.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import checks
+from autograder import __version__, data
+from autograder.capture import KernelCalls, run_notebook
+from autograder.errors import EvidenceMissing, HarnessError, SubmissionError
+from autograder.evidence import Evidence
+from autograder.execute import KernelSession
+from autograder.pen_and_paper import load_answers
+from autograder.score import ERROR, NOT_FOUND, SKIPPED, ItemResult, Result, Verdict, skipped
+from autograder.stage import NOTEBOOKS, stage
+
+CELL_TIMEOUT = 600          # seconds for one cell (full MNIST training cells are long)
+NOTEBOOK_TIMEOUT = 3600     # seconds for one notebook
+QUICK_CELL_TIMEOUT = 120
+QUICK_NOTEBOOK_TIMEOUT = 600
+
+
+def _answers(ev: Evidence, staged) -> None:
+    if staged.answers is None:
+        ev.pen_and_paper_problem = "no pen_and_paper.toml in the submission"
+        return
+    try:
+        ev.pen_and_paper = load_answers(staged.answers)
+    except SubmissionError as exc:
+        ev.pen_and_paper_problem = str(exc)
+
+
+def _run_check(chk, ev: Evidence) -> Verdict:
+    if chk.spec.slow and ev.quick:
+        return skipped("not checked in quick mode (needs the full training data); run without --quick")
+    try:
+        return chk.run(ev)
+    except EvidenceMissing as exc:
+        return Verdict(NOT_FOUND, 0.0, str(exc))
+    except HarnessError as exc:
+        return Verdict(ERROR, 0.0, str(exc))
+
+
+def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: int = 1,
+          cell_timeout: float | None = None, notebook_timeout: float | None = None,
+          dataset=None, keep_notebooks: Path | None = None) -> Result:
+    """Grade one submission (folder, .zip, notebook(s) and answer file) -> Result."""
+    started = time.monotonic()
+    dataset = dataset or data.resolve(data_dir, pcl=pcl)
+    cell_timeout = cell_timeout or (QUICK_CELL_TIMEOUT if quick else CELL_TIMEOUT)
+    notebook_timeout = notebook_timeout or (QUICK_NOTEBOOK_TIMEOUT if quick else NOTEBOOK_TIMEOUT)
+    with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
+        staged = stage(submission, Path(tmp) / "work", dataset, quick=quick)
+        ev = Evidence(quick=quick, dataset=dataset)
+        _answers(ev, staged)
+        notes = list(staged.notes)
+        with ExitStack() as stack:
+            for kind in NOTEBOOKS:
+                if kind not in staged.notebooks:
+                    ev.notebooks[kind] = None
+                    ev.missing_notebook[kind] = staged.problems[kind]
+                    ev.calls[kind] = KernelCalls(None, staged.problems[kind])
+                    continue
+                session = stack.enter_context(KernelSession(
+                    staged.notebooks[kind], staged.workdir, cell_timeout=cell_timeout,
+                    notebook_timeout=notebook_timeout, threads=threads))
+                ev.notebooks[kind] = run_notebook(session, kind, dataset, quick=quick)
+                ev.calls[kind] = KernelCalls(session)
+                if session.dead_reason:
+                    notes.append(f"{NOTEBOOKS[kind]}: {session.dead_reason.removeprefix('not run: ')}")
+                if keep_notebooks is not None:
+                    _keep(staged.notebooks[kind], keep_notebooks / NOTEBOOKS[kind])
+            items = []
+            for chk in checks.all_checks():
+                t0 = time.monotonic()
+                verdict = _run_check(chk, ev)
+                spec = chk.spec
+                items.append(ItemResult(
+                    spec.id, spec.title, spec.section, round(spec.points * verdict.fraction, 3),
+                    spec.points, verdict.status, verdict.message, round(time.monotonic() - t0, 3)))
+    return Result(str(submission), items, dataset.description, __version__, notes,
+                  time.monotonic() - started)
+
+
+def _keep(nb, path: Path) -> None:
+    import nbformat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)

@@ -1,0 +1,153 @@
+"""Stage a submission: find its notebooks and answer file, and lay them out in a fresh
+working folder beside the grader's own `edf.py`, `mnist_loader.py` and data.
+
+A submission is a folder, a .zip, or notebook/answer files given directly. Its own copy
+of `edf.py` or of the data is never used; the report says when it differs from ours.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.errors import SubmissionError
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference"
+RUNTIME_EDF = Path(__file__).resolve().parent / "runtime" / "edf.py"
+NOTEBOOKS = {"pcl": "pcl_binary_classification.ipynb", "image": "image_classification.ipynb"}
+ANSWERS = "pen_and_paper.toml"
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 2000
+
+
+@dataclass
+class Staged:
+    workdir: Path
+    notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # kind -> why it is missing/unusable
+    answers: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _files(submission: Path | list[Path], scratch: Path) -> list[Path]:
+    """The submission's files, after unpacking an archive safely."""
+    paths = [Path(p) for p in submission] if isinstance(submission, list) else [Path(submission)]
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise SubmissionError(f"{path}: no such file or folder")
+        if path.is_dir():
+            files += [p for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()
+                      and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(path).parts)]
+        elif path.suffix.lower() == ".zip":
+            files += _files(_unzip(path, scratch / f"unzipped-{len(files)}"), scratch)
+        else:
+            files.append(path)
+    return files
+
+
+def _unzip(archive: Path, dest: Path) -> Path:
+    """Extract only plain files with safe relative names, within size limits."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SubmissionError(f"{archive.name}: not a readable zip archive ({exc})") from None
+    with zf:
+        members = zf.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise SubmissionError(f"{archive.name}: {len(members)} entries, more than {MAX_ARCHIVE_MEMBERS}")
+        if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
+            raise SubmissionError(f"{archive.name}: unpacks to more than {MAX_ARCHIVE_BYTES // 2**20} MB")
+        for m in members:
+            name = m.filename
+            mode = m.external_attr >> 16
+            if name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
+                raise SubmissionError(f"{archive.name}: unsafe path {name!r} in the archive")
+            if (mode & 0o170000) == 0o120000:
+                raise SubmissionError(f"{archive.name}: symbolic link {name!r} in the archive")
+            if m.is_dir():
+                continue
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(m) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out)
+                if out.tell() > MAX_ARCHIVE_BYTES:
+                    raise SubmissionError(f"{archive.name}: {name!r} is larger than it claims")
+    return dest
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A version-4 notebook, or SubmissionError saying what is wrong with the file."""
+    size = path.stat().st_size
+    if size == 0:
+        raise SubmissionError(f"{path.name}: the file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise SubmissionError(f"{path.name}: {size // 2**20} MB, larger than the {MAX_NOTEBOOK_BYTES // 2**20} MB limit "
+                              "(clear the outputs and save again)")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
+        raise SubmissionError(f"{path.name}: not a readable Jupyter notebook ({str(exc).splitlines()[0][:200]})") from None
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    if kernel and not str(kernel).startswith("python"):
+        raise SubmissionError(f"{path.name}: written for the kernel {kernel!r}; this exercise needs Python 3")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _kind(path: Path, nb) -> str | None:
+    if path.name in NOTEBOOKS.values():
+        return next(k for k, v in NOTEBOOKS.items() if v == path.name)
+    text = "\n".join(c.source for c in nb.cells)
+    if "2d_pcl_dataset" in text or "SingleProbToProbVector" in text:
+        return "pcl"
+    if "mnist_loader" in text or "train_and_test" in text:
+        return "image"
+    return None
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
+    workdir.mkdir(parents=True, exist_ok=True)
+    staged = Staged(workdir)
+    files = _files(submission, workdir.parent / (workdir.name + "-unpacked"))
+    for path in files:
+        if path.suffix == ".ipynb" and not path.name.endswith("-checkpoint.ipynb"):
+            try:
+                nb = read_notebook(path)
+            except SubmissionError as exc:
+                kind = next((k for k, v in NOTEBOOKS.items() if v == path.name), None)
+                staged.problems[kind or path.name] = str(exc)
+                continue
+            kind = _kind(path, nb)
+            if kind is None:
+                staged.notes.append(f"{path.name}: not recognised as either notebook of the exercise; ignored")
+            elif kind in staged.notebooks:
+                staged.notes.append(f"{path.name}: a second {NOTEBOOKS[kind]}; the first one found is graded")
+            else:
+                if path.name != NOTEBOOKS[kind]:
+                    staged.notes.append(f"found {path.name}; graded it as {NOTEBOOKS[kind]} (rename it to be sure)")
+                staged.notebooks[kind] = nb
+                nbformat.write(nb, workdir / NOTEBOOKS[kind])
+        elif path.suffix == ".toml" and staged.answers is None:
+            staged.answers = path
+        elif path.name in ("edf.py", "mnist_loader.py"):
+            if _digest(path) != _digest(REFERENCE / path.name):
+                staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
+    for kind, name in NOTEBOOKS.items():
+        if kind not in staged.notebooks and kind not in staged.problems:
+            staged.problems[kind] = f"no {name} in the submission"
+    edf = RUNTIME_EDF if RUNTIME_EDF.exists() else REFERENCE / "edf.py"
+    shutil.copy(edf, workdir / "edf.py")
+    shutil.copy(REFERENCE / "mnist_loader.py", workdir / "mnist_loader.py")
+    dataset.stage(workdir, quick=quick)
+    return staged

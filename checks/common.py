@@ -1,0 +1,68 @@
+"""What several checks share: graph structure against the sheet, and error measurement
+on grader-chosen inputs with the label-leak test."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import exchange
+from autograder.capture import graph_of
+from autograder.errors import EvidenceMissing, KernelCallError
+from autograder.graph import Graph, forward
+from autograder.score import Verdict, failed, passed
+
+AGREE = 1e-3  # kernel vs grader probabilities; float32 parameters round at ~1e-7
+
+
+def layers_text(layers) -> str:
+    return " -> ".join(t if s is None else f"{t}{s[0]}->{s[1]}" for t, s in layers)
+
+
+def structure(graph: Graph, expected: list[tuple[str, tuple | None]], what: str) -> Verdict:
+    """Compare the chain x_node -> prob_node with `expected`, and require a
+    CrossEntropyLoss on prob_node."""
+    try:
+        got = graph.layers()
+    except EvidenceMissing as exc:
+        return failed(f"{what}: {exc}")
+    if got != expected:
+        return failed(f"{what}: expected {layers_text(expected)}, found {layers_text(got) or 'nothing'}")
+    prob = graph.roles["prob"]
+    if not any(n["type"] == "CrossEntropyLoss" and prob in n["parents"] for n in graph.nodes):
+        return failed(f"{what}: prob_node is not fed into a CrossEntropyLoss (loss_node)")
+    return passed(f"{what}: {layers_text(got)}, CrossEntropyLoss")
+
+
+def probabilities(capture: dict, name: str, n: int, k: int) -> np.ndarray:
+    """The kernel's output for grader input `name`, validated, after the label-leak
+    test: the two runs used different fake labels in y_node, so they must agree."""
+    graph_of(capture)  # a capture without a graph explains itself
+    ev = capture.get("eval")
+    if ev is None or f"{name}_0" not in ev:
+        raise KernelCallError("; ".join(capture.get("problems", ["the model could not be evaluated"])))
+    p0 = exchange.checked(ev[f"{name}_0"], "prob_node.value", shape=(n, k))
+    p1 = exchange.checked(ev[f"{name}_1"], "prob_node.value", shape=(n, k))
+    if np.max(np.abs(p0 - p1)) > 1e-9:
+        raise LabelLeak("your model's output changes when y_node holds different labels: "
+                        "prob_node must not depend on the labels (label leak)")
+    return p0
+
+
+class LabelLeak(KernelCallError):
+    pass
+
+
+def error_percent(prob: np.ndarray, labels: np.ndarray) -> float:
+    return float(np.mean(np.argmax(prob, axis=1) != labels) * 100)
+
+
+def own_forward_agrees(graph: Graph, x: np.ndarray, prob: np.ndarray) -> str:
+    """'' when the grader's own forward pass of the parameters matches the kernel's
+    output (or the graph holds student classes the grader does not evaluate); else why not."""
+    try:
+        mine = forward(graph, x)
+    except EvidenceMissing:
+        return ""
+    if mine.shape != prob.shape or np.max(np.abs(mine - prob)) > AGREE:
+        return ("the probabilities your kernel returned differ from the grader's own forward pass of "
+                "your trained parameters (was edf or numpy changed inside the notebook?)")
+    return ""

@@ -1,0 +1,105 @@
+"""2.2 Binary classification on the 2D point cloud (8 points)."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import exchange
+from autograder.capture import graph_of
+from autograder.graph import forward
+from autograder.score import failed, passed
+from checks import check
+from checks.common import error_percent, own_forward_agrees, probabilities, structure
+from checks.thresholds import PCL_LOGREG_SLACK, PCL_MLP_MAX_WRONG
+
+LOGREG = [("Affine", (2, 1)), ("Sigmoid", None), ("SingleProbToProbVector", None)]
+MLP = [("Affine", (2, 16)), ("Sigmoid", None), ("Affine", (16, 1)), ("Sigmoid", None),
+       ("SingleProbToProbVector", None)]
+
+
+def best_linear_errors(X: np.ndarray, y: np.ndarray) -> int:
+    """Fewest points any line misclassifies (search over directions and offsets)."""
+    best = len(y)
+    for angle in np.linspace(0, np.pi, 721):
+        s = X @ np.array([np.cos(angle), np.sin(angle)])
+        order = np.argsort(s)
+        ys = y[order]
+        # split after position i: left predicted one label, right the other
+        left1 = np.concatenate([[0], np.cumsum(ys == 1)])
+        right0 = np.concatenate([np.cumsum((ys == 0)[::-1])[::-1], [0]])
+        left0 = np.concatenate([[0], np.cumsum(ys == 0)])
+        right1 = np.concatenate([np.cumsum((ys == 1)[::-1])[::-1], [0]])
+        best = min(best, int(np.min(left1 + right0)), int(np.min(left0 + right1)))
+    return best
+
+
+def _wrong(ev, key: str) -> tuple[int, str]:
+    X, y = ev.dataset.pcl()
+    cap = ev.capture(key)
+    prob = probabilities(cap, "points", len(y), 2)
+    disagree = own_forward_agrees(graph_of(cap), X, prob)
+    if disagree:
+        return len(y), disagree
+    return int(round(error_percent(prob, y) * len(y) / 100)), ""
+
+
+@check("2.2a-graph", "Logistic regression graph (2->1, Sigmoid, CrossEntropyLoss)", 1)
+def logreg_graph(ev):
+    return structure(graph_of(ev.capture("2.2a-train")), LOGREG, "logistic regression")
+
+
+@check("2.2a-error", "Logistic regression reaches what a line can on the point cloud", 1)
+def logreg_error(ev):
+    X, y = ev.dataset.pcl()
+    wrong, why = _wrong(ev, "2.2a-train")
+    if why:
+        return failed(why)
+    limit = best_linear_errors(X, y) + PCL_LOGREG_SLACK
+    msg = f"the grader counts {wrong} of {len(y)} points wrong with your trained parameters (limit {limit})"
+    return passed(msg) if wrong <= limit else failed(msg + "; is the model trained (train cell run after the graph)?")
+
+
+@check("2.2c-graph", "MLP graph (2->16->1, Sigmoid hidden and output, CrossEntropyLoss)", 2)
+def mlp_graph(ev):
+    return structure(graph_of(ev.capture("2.2c-train")), MLP, "MLP")
+
+
+@check("2.2c-error", "MLP classifies (nearly) all points", 2)
+def mlp_error(ev):
+    wrong, why = _wrong(ev, "2.2c-train")
+    if why:
+        return failed(why)
+    msg = f"the grader counts {wrong} of 100 points wrong with your trained MLP (at most {PCL_MLP_MAX_WRONG} allowed)"
+    return passed(msg) if wrong <= PCL_MLP_MAX_WRONG else failed(msg)
+
+
+def _plot_check(ev, plot_key: str, train_key: str):
+    graph = graph_of(ev.capture(train_key))
+    cap = ev.capture(plot_key)
+    absent = {k: v for k, v in cap.get("absent", {}).items() if v != "ok"}
+    if "output.value" in absent or "X_plot" in absent:
+        hint = cap.get("cell_error", "").splitlines()[-1:] or [""]
+        return failed(f"after the plotting cell, `output` has no value ({absent}). {hint[0]}".strip())
+    X_plot = exchange.checked(cap["values"]["X_plot"], "X_plot", shape=(None, 2))
+    out = exchange.checked(cap["values"]["output.value"], "output.value", finite=False)
+    if out.ndim == 2 and out.shape[1] == 2:
+        return failed("output has two columns: apply the trained model without SingleProbToProbVector")
+    out = out.reshape(-1)
+    if out.shape[0] != X_plot.shape[0]:
+        return failed(f"output has {out.shape[0]} values for {X_plot.shape[0]} grid points")
+    mine = forward(graph, X_plot)[:, 0]
+    gap = float(np.max(np.abs(mine - out)))
+    if gap > 1e-3:
+        return failed(f"the plotted output differs from your trained model on the grid by up to {gap:.3g} "
+                      "(use the trained AffineParams, and `input` as the model's input)")
+    return passed(f"the plotted output matches the grader's evaluation of your trained model on "
+                  f"{len(out):,} grid points (max difference {gap:.1e})")
+
+
+@check("2.2b", "Decision boundary plot of the logistic regression uses the trained model", 1)
+def logreg_plot(ev):
+    return _plot_check(ev, "2.2b", "2.2a-train")
+
+
+@check("2.2d", "Decision boundary plot of the MLP uses the trained model", 1)
+def mlp_plot(ev):
+    return _plot_check(ev, "2.2d", "2.2c-train")

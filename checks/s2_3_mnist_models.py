@@ -1,0 +1,69 @@
+"""2.3a, 2.3c and the trained MLPs of 2.3d: structure, and test error measured by the
+grader on held-out images the notebooks never see."""
+from __future__ import annotations
+
+from autograder.capture import graph_of
+from autograder.score import failed, passed
+from checks import check
+from checks.common import error_percent, own_forward_agrees, probabilities, structure
+from checks.thresholds import MAX_ERROR
+
+HIDDEN = 64
+ACT_CLASS = {"tanh": "Tanh", "relu": "ReLU", "leakyrelu": "LeakyReLU"}
+
+
+def mlp(act: str) -> list:
+    return [("Affine", (784, HIDDEN)), (act, None), ("Affine", (HIDDEN, 10)), ("Softmax", None)]
+
+
+def heldout_error(ev, key: str, model: str):
+    """Measure, in the grader, the trained graph's error on the held-out images."""
+    images, labels = ev.dataset.arrays("heldout")
+    cap = ev.capture(key)
+    prob = probabilities(cap, "heldout", len(labels), 10)
+    disagree = own_forward_agrees(graph_of(cap), images, prob)
+    if disagree:
+        return failed(disagree)
+    err = error_percent(prob, labels)
+    limit = MAX_ERROR[ev.dataset.kind][model]
+    msg = (f"the grader measured {err:.2f} % error on {len(labels):,} held-out images "
+           f"(at most {limit:.1f} % on this data set)")
+    if err <= limit:
+        return passed(msg)
+    hint = " — the model is untrained or barely trained" if err > 80 else ""
+    return failed(msg + hint)
+
+
+@check("2.3a-graph", "Logistic regression graph (784->10, Softmax, CrossEntropyLoss)", 1)
+def logreg_graph(ev):
+    return structure(graph_of(ev.capture("2.3a-train")), [("Affine", (784, 10)), ("Softmax", None)],
+                     "logistic regression")
+
+
+@check("2.3a-error", "Logistic regression test error", 1, slow=True)
+def logreg_error(ev):
+    return heldout_error(ev, "2.3a-train", "logreg")
+
+
+@check("2.3c-graph", "MLP graph (784->64 Sigmoid ->10 Softmax, CrossEntropyLoss)", 1)
+def mlp_graph(ev):
+    return structure(graph_of(ev.capture("2.3c-train")), mlp("Sigmoid"), "MLP")
+
+
+@check("2.3c-error", "Sigmoid MLP test error", 1, slow=True)
+def mlp_error(ev):
+    return heldout_error(ev, "2.3c-train", "sigmoid")
+
+
+def _act_mlp(act: str):
+    def run(ev):
+        key = f"2.3d-{act}-train"
+        shape = structure(graph_of(ev.capture(key)), mlp(ACT_CLASS[act]), f"{ACT_CLASS[act]} MLP")
+        if shape.status != "pass":
+            return shape
+        return heldout_error(ev, key, act)
+    return run
+
+
+for _act, _cls in ACT_CLASS.items():
+    check(f"2.3d-{_act}-mlp", f"MLP with {_cls}: structure and test error", 0.5, slow=True)(_act_mlp(_act))
