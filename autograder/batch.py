@@ -1,0 +1,92 @@
+"""Batch grading: every submission of a course folder, in parallel worker processes,
+resumable, with per-student outputs and course-wide reports."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from tqdm import tqdm
+
+import checks
+from autograder import __version__, data, outputs
+from autograder.discover import Submission, discover
+from autograder.errors import HarnessError, SubmissionError
+from autograder.score import ERROR, ItemResult, Result
+from autograder.store import Store, content_key
+
+
+def failed_result(submission: str, dataset: str, why: str) -> Result:
+    """Every item at zero with the reason: for input the grader cannot use at all."""
+    items = [ItemResult(c.spec.id, c.spec.title, c.spec.section, 0.0, c.spec.points, ERROR, why, 0.0)
+             for c in checks.all_checks()]
+    return Result(submission, items, dataset, __version__, [why])
+
+
+def grade_one(sub: Submission, folder: Path, key: str, *, data_dir, pcl, quick: bool) -> dict:
+    """Grade one student (in a worker process) and write their outputs; never raises."""
+    from autograder.pipeline import grade
+
+    dataset = data.resolve(data_dir, pcl=pcl)
+    started = time.monotonic()
+    target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
+    try:
+        result = grade(target, quick=quick, dataset=dataset, keep_notebooks=folder / "notebooks")
+    except SubmissionError as exc:
+        result = failed_result(sub.student, dataset.description, str(exc))
+    except Exception:  # a grader bug must cost this student a review, not the batch its run
+        result = failed_result(sub.student, dataset.description,
+                               "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
+    result.submission = sub.student
+    result.duration = time.monotonic() - started
+    record = result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id}
+    outputs.write_student(folder, result, record)
+    return record
+
+
+def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, pcl=None,
+              only: list[str] | None = None, regrade: bool = False, quick: bool = False) -> int:
+    dataset = data.resolve(data_dir, pcl=pcl)
+    print(f"Data: {dataset.description}", file=sys.stderr)
+    subs, problems = discover(root)
+    for p in problems:
+        print(f"skipped: {p}", file=sys.stderr)
+    if only:
+        subs = [s for s in subs if s.student in only or s.safe_id in only]
+    store = Store(out)
+    todo = []
+    for sub in subs:
+        key = content_key(sub.paths, fingerprint=dataset.fingerprint, quick=quick)
+        if regrade or not store.is_current(sub.safe_id, key):
+            todo.append((sub, key))
+    print(f"{len(subs)} submissions, {len(subs) - len(todo)} already graded, {len(todo)} to grade", file=sys.stderr)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    failed = 0
+    with ProcessPoolExecutor(max_workers=jobs) as pool, \
+            tqdm(total=len(todo), unit="sub", file=sys.stderr, dynamic_ncols=True) as bar:
+        pending = {pool.submit(grade_one, sub, store.folder(sub.safe_id), key, data_dir=data_dir, pcl=pcl,
+                               quick=quick): sub for sub, key in todo}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    sub = pending.pop(fut)
+                    try:
+                        record = fut.result()
+                        failed += any(i["status"] == ERROR for i in record["items"])
+                    except Exception as exc:  # the worker process itself died
+                        failed += 1
+                        print(f"\n{sub.student}: worker died ({exc}); run again to retry", file=sys.stderr)
+                    bar.update(1)
+                    bar.set_postfix(running=min(jobs, len(pending)), failed=failed)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            print("\ninterrupted: finished submissions are saved; run the same command to resume",
+                  file=sys.stderr)
+            raise
+    outputs.write_course(out, store.all(), problems)
+    print(f"wrote {out / 'grades.csv'} and {out / 'summary.html'}", file=sys.stderr)
+    return 0
