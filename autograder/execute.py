@@ -148,13 +148,17 @@ class KernelSession:
             raise KernelCallError(f"the kernel is gone ({self.dead_reason})")
         cell = nbformat.v4.new_code_cell(code)
         self.client.timeout = max(1, int(timeout))
+        # nbclient stores the executed cell at its index: give it a slot of its own
+        self.nb.cells.append(cell)
         try:
-            self.client.execute_cell(cell, 0, store_history=False)
+            self.client.execute_cell(cell, len(self.nb.cells) - 1, store_history=False)
         except DeadKernelError:
             self.dead_reason = "not run: the kernel died during a grader probe"
             raise KernelCallError("the kernel died while the grader was reading evidence") from None
         except CellTimeoutError:
             raise KernelCallError(f"a grader probe did not finish within {timeout:.0f} s") from None
+        finally:
+            self.nb.cells.pop()
         error = _error_text(cell.get("outputs", []))
         if error:
             last = error.strip().splitlines()[-1]
