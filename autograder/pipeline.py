@@ -15,6 +15,7 @@ from autograder import __version__, data
 from autograder.capture import KernelCalls, run_notebook
 from autograder.errors import EvidenceMissing, HarnessError, SubmissionError
 from autograder.evidence import Evidence
+from autograder.figures import collect as collect_figures
 from autograder.execute import KernelSession
 from autograder.pen_and_paper import load_answers
 from autograder.score import ERROR, NOT_FOUND, SKIPPED, ItemResult, Result, Verdict, skipped
@@ -84,8 +85,9 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
                 items.append(ItemResult(
                     spec.id, spec.title, spec.section, round(spec.points * verdict.fraction, 3),
                     spec.points, verdict.status, verdict.message, round(time.monotonic() - t0, 3)))
+            figures = collect_figures(ev)
     return Result(str(submission), items, dataset.description, __version__, notes,
-                  time.monotonic() - started)
+                  time.monotonic() - started, figures)
 
 
 def _keep(nb, path: Path) -> None:

@@ -64,6 +64,7 @@ class Result:
     grader_version: str
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
+    figures: dict = field(default_factory=dict)  # plain data for the feedback plots
 
     @property
     def max_score(self) -> float:
@@ -94,4 +95,5 @@ class Result:
             "duration": round(self.duration, 2),
             "notes": self.notes,
             "items": [asdict(i) for i in self.items],
+            "figures": self.figures,
         }
