@@ -1,0 +1,111 @@
+"""Staging: notebooks found by name or content, archives unpacked safely, broken
+notebooks reported with the file and the problem."""
+import json
+import stat
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder.errors import SubmissionError
+from autograder.stage import read_notebook, stage
+
+
+class NoData:
+    def stage(self, dest, quick=False):
+        (dest / "MNIST").mkdir(exist_ok=True)
+
+
+def _nb(path, source):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def reference_loader(monkeypatch, tmp_path):
+    """stage() copies reference/mnist_loader.py; stand in for it where it is not there yet."""
+    import autograder.stage as st
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    (ref / "edf.py").write_text((st.REFERENCE / "edf.py").read_text())
+    (ref / "mnist_loader.py").write_text("# loader\n")
+    monkeypatch.setattr(st, "REFERENCE", ref)
+
+
+def test_notebooks_are_recognised_by_content_when_renamed(tmp_path, reference_loader):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    _nb(sub / "my_mnist.ipynb", "import mnist_loader\ntrain_and_test(1)")
+    _nb(sub / "pcl_binary_classification.ipynb", "np.load('2d_pcl_dataset.npz')")
+    (sub / "edf.py").write_text("# my own edf\n")
+    staged = stage(sub, tmp_path / "work", NoData())
+    assert set(staged.notebooks) == {"pcl", "image"}
+    assert any("my_mnist.ipynb" in n for n in staged.notes)
+    assert any("edf.py differs" in n for n in staged.notes)
+    assert "own edf" not in (tmp_path / "work" / "edf.py").read_text()
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "empty"),
+    (b"{not json", "not a readable Jupyter notebook"),
+    (b'{"cells": [', "not a readable Jupyter notebook"),
+])
+def test_broken_notebooks_are_named(tmp_path, content, problem):
+    path = tmp_path / "image_classification.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError, match=f"image_classification.ipynb.*{problem}"):
+        read_notebook(path)
+
+
+def test_nbformat3_is_converted(tmp_path):
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "x = 1", "language": "python", "outputs": [], "metadata": {}}]}]}
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(v3))
+    nb = read_notebook(path)
+    assert nb.nbformat == 4 and nb.cells[0].source == "x = 1"
+
+
+def test_other_kernel_is_refused(tmp_path):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "ir", "display_name": "R"}})
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    with pytest.raises(SubmissionError, match="'ir'"):
+        read_notebook(tmp_path / "r.ipynb")
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data, mode in entries:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            zf.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("name, mode, problem", [
+    ("../evil.ipynb", 0o100644, "unsafe path"),
+    ("/etc/evil.ipynb", 0o100644, "unsafe path"),
+    ("link.ipynb", stat.S_IFLNK | 0o777, "symbolic link"),
+])
+def test_hostile_archives_are_refused(tmp_path, reference_loader, name, mode, problem):
+    archive = _zip(tmp_path / "sub.zip", [(name, "{}", mode)])
+    with pytest.raises(SubmissionError, match=problem):
+        stage(archive, tmp_path / "work", NoData())
+    assert not (tmp_path / "evil.ipynb").exists()
+
+
+def test_decompression_bomb_is_refused(tmp_path, reference_loader):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("image_classification.ipynb", b"0" * (201 * 2**20))
+    with pytest.raises(SubmissionError, match="unpacks to more than"):
+        stage(archive, tmp_path / "work", NoData())
+
+
+def test_missing_notebook_is_reported(tmp_path, reference_loader):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    staged = stage(sub, tmp_path / "work", NoData())
+    assert "no image_classification.ipynb" in staged.problems["image"]
