@@ -16,20 +16,17 @@ MLP = [("Affine", (2, 16)), ("Sigmoid", None), ("Affine", (16, 1)), ("Sigmoid", 
        ("SingleProbToProbVector", None)]
 
 
-def best_linear_errors(X: np.ndarray, y: np.ndarray) -> int:
-    """Fewest points any line misclassifies (search over directions and offsets)."""
-    best = len(y)
-    for angle in np.linspace(0, np.pi, 721):
-        s = X @ np.array([np.cos(angle), np.sin(angle)])
-        order = np.argsort(s)
-        ys = y[order]
-        # split after position i: left predicted one label, right the other
-        left1 = np.concatenate([[0], np.cumsum(ys == 1)])
-        right0 = np.concatenate([np.cumsum((ys == 0)[::-1])[::-1], [0]])
-        left0 = np.concatenate([[0], np.cumsum(ys == 0)])
-        right1 = np.concatenate([np.cumsum((ys == 1)[::-1])[::-1], [0]])
-        best = min(best, int(np.min(left1 + right0)), int(np.min(left0 + right1)))
-    return best
+def logistic_errors(X: np.ndarray, y: np.ndarray) -> int:
+    """Points the cross-entropy-optimal line gets wrong: the grader's own logistic
+    regression, fitted by Newton's method (a linear model cannot do better by training)."""
+    Z = np.column_stack([X, np.ones(len(X))])
+    t = (y == 0).astype(float)  # the notebook's column 0 is the probability of label 0
+    w = np.zeros(3)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(Z @ w, -30, 30)))
+        hessian = Z.T @ (Z * (p * (1 - p))[:, None]) + 1e-9 * np.eye(3)
+        w -= np.linalg.solve(hessian, Z.T @ (p - t))
+    return int(np.sum(((Z @ w) > 0) != (y == 0)))
 
 
 def _wrong(ev, key: str) -> tuple[int, str]:
@@ -53,7 +50,7 @@ def logreg_error(ev):
     wrong, why = _wrong(ev, "2.2a-train")
     if why:
         return failed(why)
-    limit = best_linear_errors(X, y) + PCL_LOGREG_SLACK
+    limit = logistic_errors(X, y) + PCL_LOGREG_SLACK
     msg = f"the grader counts {wrong} of {len(y)} points wrong with your trained parameters (limit {limit})"
     return passed(msg) if wrong <= limit else failed(msg + "; is the model trained (train cell run after the graph)?")
 
