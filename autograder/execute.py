@@ -61,7 +61,8 @@ class KernelSession:
                  notebook_timeout: float, threads: int = 1, seed: int = 0):
         self.nb = nb
         self.workdir = Path(workdir)
-        self.exchange = self.workdir / ".grader"
+        # one exchange folder per notebook: both notebooks share the working folder
+        self.exchange = self.workdir / ".grader" / f"{time.monotonic_ns():x}"
         self.cell_timeout = cell_timeout
         self.deadline = None
         self.notebook_timeout = notebook_timeout
@@ -78,7 +79,7 @@ class KernelSession:
 
     # -- life cycle ------------------------------------------------------------------
     def __enter__(self) -> "KernelSession":
-        self.exchange.mkdir(exist_ok=True)
+        self.exchange.mkdir(parents=True, exist_ok=True)
         self.client.km = self.client.create_kernel_manager()
         self.client.start_new_kernel(env=self.env)
         self.client.start_new_kernel_client()
