@@ -36,15 +36,16 @@ def _verify(calls, key, cls, f, case):
         i = np.unravel_index(np.argmax(np.abs(value - want)), x.shape)
         raise Mismatch(f"forward: {cls}({x[i]:.6g}) gave {value[i]:.6g}, expected {want[i]:.6g}")
     delta = upstream * central_difference(f, x)
-    if np.allclose(grad, delta, rtol=1e-3, atol=1e-5) and not np.allclose(grad0, 0):
+    expected = grad0 + delta
+    if np.allclose(grad, expected, rtol=1e-3, atol=1e-5):
+        return
+    if np.allclose(grad, delta, rtol=1e-3, atol=1e-5):
         raise Mismatch("backward overwrites the input's gradient instead of adding to it: "
                        "call self.x.addgrad(...) rather than assigning self.x.grad")
-    expected = grad0 + delta
-    if not np.allclose(grad, expected, rtol=1e-3, atol=1e-5):
-        i = np.unravel_index(np.argmax(np.abs(grad - expected)), x.shape)
-        raise Mismatch(f"backward: at x={x[i]:.6g} with upstream gradient {upstream[i]:.4g} the gradient "
-                       f"added to the input was {grad[i] - grad0[i]:.6g}, expected {delta[i]:.6g} "
-                       "(the grader's central difference)")
+    i = np.unravel_index(np.argmax(np.abs(grad - expected)), x.shape)
+    raise Mismatch(f"backward: at x={x[i]:.6g} with upstream gradient {upstream[i]:.4g} the gradient "
+                   f"added to the input was {grad[i] - grad0[i]:.6g}, expected {delta[i]:.6g} "
+                   "(the grader's central difference)")
 
 
 def _activation(act: str):
