@@ -138,8 +138,9 @@ def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
                     staged.notes.append(f"found {path.name}; graded it as {NOTEBOOKS[kind]} (rename it to be sure)")
                 staged.notebooks[kind] = nb
                 nbformat.write(nb, workdir / NOTEBOOKS[kind])
-        elif path.suffix == ".toml" and staged.answers is None:
-            staged.answers = path
+        elif path.name == ANSWERS or (path.suffix == ".toml" and staged.answers is None):
+            if staged.answers is None or staged.answers.name != ANSWERS:
+                staged.answers = path
         elif path.name in ("edf.py", "mnist_loader.py"):
             if _digest(path) != _digest(REFERENCE / path.name):
                 staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
