@@ -54,12 +54,13 @@ def strip_notebook(nb):
 
 
 def solution_lines(nb) -> set[str]:
-    """The non-trivial lines inside solution and answer regions."""
-    lines: set[str] = set()
+    """The non-trivial lines that occur only inside solution and answer regions."""
+    inside_lines: set[str] = set()
+    outside_lines: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for region in ANSWER.findall(cell.source):
-                lines |= {l.strip() for l in region.splitlines()[1:-1] if len(l.strip()) > 3}
+                inside_lines |= {l.strip() for l in region.splitlines()[1:-1]}
             continue
         inside = False
         for line in cell.source.splitlines():
@@ -67,9 +68,9 @@ def solution_lines(nb) -> set[str]:
                 inside = True
             elif END.match(line):
                 inside = False
-            elif inside and len(line.strip()) > 3:
-                lines.add(line.strip())
-    return lines
+            else:
+                (inside_lines if inside else outside_lines).add(line.strip())
+    return {l for l in inside_lines - outside_lines if len(l) > 3}
 
 
 def _blank_answers() -> str:
