@@ -1,18 +1,21 @@
-"""Error thresholds (percent, on the grader's held-out images), per data set.
+"""Error thresholds (percent, measured by the grader on held-out images), per data set.
 
-Calibrated from the reference solution (docs/reference-results.md): the reference's
-measured held-out error plus MARGIN percentage points. On the full MNIST the sheet's
-figures apply (about 8 % for logistic regression, about 2 % for the MLPs).
+Each bound is a reference figure plus MARGIN percentage points. On the bundled subset the
+figure is the reference solution's measured held-out error (docs/reference-results.md,
+`python scripts/measure_reference.py`); on the full MNIST it is the sheet's (about 8 %
+for logistic regression, about 2 % for the MLPs). The margin covers other correct ways
+to build the same model (another initialisation order moves the error by a few tenths)
+and the sampling error of 1,000 held-out images (about 1 point at 10 %).
 """
 
-MARGIN = 2.0
+MARGIN = 2.5
 
-MAX_ERROR = {
-    "full": {"logreg": 8.0 + MARGIN, "sigmoid": 2.5 + MARGIN, "tanh": 2.5 + MARGIN,
-             "relu": 2.5 + MARGIN, "leakyrelu": 2.5 + MARGIN},
-    "bundled": {"logreg": 10.0 + MARGIN, "sigmoid": 8.0 + MARGIN, "tanh": 6.0 + MARGIN,
-                "relu": 6.0 + MARGIN, "leakyrelu": 6.0 + MARGIN},
+REFERENCE_ERROR = {
+    "bundled": {"logreg": 10.4, "sigmoid": 8.3, "tanh": 6.1, "relu": 5.1, "leakyrelu": 5.2},
+    "full": {"logreg": 8.0, "sigmoid": 2.0, "tanh": 2.0, "relu": 2.0, "leakyrelu": 2.0},
 }
+MAX_ERROR = {kind: {model: err + MARGIN for model, err in errors.items()}
+             for kind, errors in REFERENCE_ERROR.items()}
 
 PCL_MLP_MAX_WRONG = 2      # of 100 points
 PCL_LOGREG_SLACK = 3       # wrong points allowed beyond the grader's own logistic regression
