@@ -168,7 +168,15 @@ class KernelCalls:
         return exchange.checked(got.get("numeric", np.zeros(0)), "numeric_grad", shape=x.shape, finite=False)
 
 
+def cell_problem(capture: dict) -> str:
+    """Why a capture is incomplete, with the student's own error where the cell raised one."""
+    why = "; ".join(capture.get("problems", [])) or "nothing usable was found"
+    if capture.get("cell_error"):
+        why += f" — the cell ({capture['cell']}) raised: {capture['cell_error'].strip().splitlines()[-1]}"
+    return why
+
+
 def graph_of(capture: dict) -> Graph:
     if "graph" not in capture:
-        raise KernelCallError("; ".join(capture.get("problems", ["no graph was captured"])))
+        raise KernelCallError(f"no trained graph after cell {capture.get('cell')}: {cell_problem(capture)}")
     return capture["graph"]

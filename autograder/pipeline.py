@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+import traceback
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from autograder.evidence import Evidence
 from autograder.figures import collect as collect_figures
 from autograder.execute import KernelSession
 from autograder.pen_and_paper import load_answers
-from autograder.score import ERROR, NOT_FOUND, SKIPPED, ItemResult, Result, Verdict, skipped
+from autograder.score import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
 from autograder.stage import NOTEBOOKS, stage
 
 # Time limits in seconds (cell, notebook), by what the notebooks train on. The reference's
@@ -43,8 +44,11 @@ def _run_check(chk, ev: Evidence) -> Verdict:
         return chk.run(ev)
     except EvidenceMissing as exc:
         return Verdict(NOT_FOUND, 0.0, str(exc))
-    except HarnessError as exc:
-        return Verdict(ERROR, 0.0, str(exc))
+    except HarnessError as exc:  # the submission does not give what the item needs
+        return Verdict(FAIL, 0.0, str(exc))
+    except Exception:  # a grader bug: this item needs a human, the rest of the run goes on
+        return Verdict(ERROR, 0.0, "internal grader error (the instructor will look at it):\n"
+                       + traceback.format_exc(limit=4))
 
 
 def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: int = 1,

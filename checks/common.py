@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import exchange
-from autograder.capture import graph_of
+from autograder.capture import cell_problem, graph_of
 from autograder.errors import EvidenceMissing, KernelCallError
 from autograder.graph import Graph, forward
 from autograder.score import Verdict, failed, passed
@@ -38,7 +38,7 @@ def probabilities(capture: dict, name: str, n: int, k: int) -> np.ndarray:
     graph_of(capture)  # a capture without a graph explains itself
     ev = capture.get("eval")
     if ev is None or f"{name}_0" not in ev:
-        raise KernelCallError("; ".join(capture.get("problems", ["the model could not be evaluated"])))
+        raise KernelCallError(f"the model could not be evaluated: {cell_problem(capture)}")
     p0 = exchange.checked(ev[f"{name}_0"], "prob_node.value", shape=(n, k))
     p1 = exchange.checked(ev[f"{name}_1"], "prob_node.value", shape=(n, k))
     if np.max(np.abs(p0 - p1)) > 1e-9:
