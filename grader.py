@@ -20,7 +20,6 @@ def _check(args) -> int:
     from autograder.pipeline import grade
 
     dataset = resolve(args.data, pcl=args.pcl)
-    print(f"Data: {dataset.description}", file=sys.stderr, flush=True)
     result = grade(args.submission if len(args.submission) > 1 else args.submission[0],
                    quick=args.quick, dataset=dataset)
     print(report.markdown(result) if args.format == "markdown" else report.text(result))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,8 @@ class KernelSession:
     def __enter__(self) -> "KernelSession":
         self.exchange.mkdir(parents=True, exist_ok=True)
         self.client.km = self.client.create_kernel_manager()
-        self.client.start_new_kernel(env=self.env)
+        # the kernel's own log lines (e.g. its TCP warning) are not the student's business
+        self.client.start_new_kernel(env=self.env, stderr=subprocess.DEVNULL)
         self.client.start_new_kernel_client()
         self.deadline = time.monotonic() + self.notebook_timeout
         self._inject()

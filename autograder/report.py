@@ -24,7 +24,7 @@ def text(result: Result, *, verbose: bool = True) -> str:
         got = sum(i.points for i in items if i.status != MANUAL)
         lines.append(f"\n{title}  ({_points(got)}/{_points(sum(i.max_points for i in items))})")
         for i in items:
-            lines.append(f"  [{MARK.get(i.status, i.status)}] {i.id:<16} {_points(i.points):>4}/{_points(i.max_points):<4} {i.title}")
+            lines.append(f"  [{MARK.get(i.status, i.status)}] {i.id:<19} {_points(i.points):>4}/{_points(i.max_points):<4} {i.title}")
             if verbose and i.message and i.status != PASS:
                 lines += ["        " + row for row in i.message.splitlines()[:8]]
     lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "
