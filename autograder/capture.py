@@ -169,14 +169,16 @@ class KernelCalls:
 
 
 def cell_problem(capture: dict) -> str:
-    """Why a capture is incomplete, with the student's own error where the cell raised one."""
-    why = "; ".join(capture.get("problems", [])) or "nothing usable was found"
+    """Why a capture is incomplete: the student's own error where their cell raised one,
+    else what the probe found (cells are counted from 1, as a student counts them)."""
+    where = f"cell {capture.get('cell', -1) + 1}"
     if capture.get("cell_error"):
-        why += f" — the cell ({capture['cell']}) raised: {capture['cell_error'].strip().splitlines()[-1]}"
-    return why
+        return f"{where} raised {capture['cell_error'].strip().splitlines()[-1]}"
+    problems = list(dict.fromkeys(p.split(": ", 1)[-1] for p in capture.get("problems", [])))
+    return f"after {where}: " + ("; ".join(problems) or "nothing usable was found")
 
 
 def graph_of(capture: dict) -> Graph:
     if "graph" not in capture:
-        raise KernelCallError(f"no trained graph after cell {capture.get('cell')}: {cell_problem(capture)}")
+        raise KernelCallError(f"no trained graph: {cell_problem(capture)}")
     return capture["graph"]
