@@ -54,25 +54,29 @@ def _distinct(got: float, want: float) -> str:
     return f"gives {shown[0]}, expected {shown[1]}"
 
 
+def _agrees(expr: Expression, what: str, points, examples: tuple) -> None:
+    """Mismatch at the first (shrunk) point where `expr` and the numerical derivative differ."""
+    tol = sheet.load()["tolerance"]
+
+    def at(point: Point) -> None:
+        got = expr(**point.values)
+        if not math.isclose(got, point.expected, rel_tol=tol["derivative_rtol"], abs_tol=tol["derivative_atol"]):
+            raise Mismatch(f"{expr.item}: your {what} at {point.where} {_distinct(got, point.expected)} "
+                           "(numerical derivative)")
+
+    test = given(points)(at)
+    for point in examples:
+        test = example(point)(test)
+    SETTINGS(test)()
+
+
 def _derivative(ev, name: str, what: str, variables: tuple, points, examples: tuple) -> Verdict:
     text = answer(ev.answers(), "a", name)
     if text is None:
         return failed(f"no answer for a-{name} in {FILE}: under [a], write {name} = \"...\", "
                       f"an expression in {', '.join(variables)}")
-    tol = sheet.load()["tolerance"]
-
-    def agrees(point: Point) -> None:
-        got = expr(**point.values)
-        if not math.isclose(got, point.expected, rel_tol=tol["derivative_rtol"], abs_tol=tol["derivative_atol"]):
-            raise Mismatch(f"a-{name}: your {what} at {point.where} {_distinct(got, point.expected)} "
-                           "(numerical derivative)")
-
-    test = given(points)(agrees)
-    for point in examples:
-        test = example(point)(test)
     try:
-        expr = Expression(text, variables, item=f"a-{name}")
-        SETTINGS(test)()
+        _agrees(Expression(text, variables, item=f"a-{name}"), what, points, examples)
     except (Mismatch, SubmissionError) as exc:
         return failed(str(exc))
     return passed(f"{text!r} agrees with the numerical derivative at every generated point")
