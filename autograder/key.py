@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-KEY_FILE = Path(__file__).resolve().parent.parent / "reference" / "pen_and_paper.toml"
+KEY_FILE = Path(__file__).resolve().parent.parent / "reference" / "pen_and_paper_key.toml"
 POLICIES = ("sheet-only", "accept-both", "recomputed-only")
 
 # 2.1a: the sheet's functions. ReLU_c is printed "max(0, x c)"; its official derivative

@@ -47,7 +47,7 @@ def _fits(value, kind: str) -> bool:
 def _check_shape(answers: dict, name: str) -> None:
     tables = {table for table, _ in ANSWERS}
     if "c_iii_policy" in answers:  # the grader's key shares the answer file's name
-        raise SubmissionError(f"{name}: this is the grader's key (reference/pen_and_paper.toml), not an "
+        raise SubmissionError(f"{name}: this is the grader's key (reference/pen_and_paper_key.toml), not an "
                               "answer file; hand in the hand-out's pen_and_paper.toml with your answers")
     for table, content in answers.items():
         if table not in tables:

@@ -11,7 +11,7 @@ from autograder.errors import SubmissionError
 from autograder.evidence import Evidence
 from autograder.pen_and_paper import ANSWERS, TEMPLATE, blank_answer_file, load_answers
 
-SOLUTION = TEMPLATE.with_name("pen_and_paper_solution.toml")
+SOLUTION = TEMPLATE.with_name("pen_and_paper.toml")
 ITEMS = {"2.1a-i": 1, "2.1a-ii": 1, "2.1a-iii": 1, "2.1a-iv": 2, "2.1a-v": 1, "2.1b": 1,
          "2.1c-i": 2, "2.1c-ii": 1, "2.1c-iii": 2}
 
