@@ -1,0 +1,6 @@
+"""`python -m autograder ...` = `edf-grader ...` = `python grader.py ...`."""
+import sys
+
+from autograder.cli import main
+
+sys.exit(main())

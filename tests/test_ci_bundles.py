@@ -1,0 +1,88 @@
+"""CI front doors: the Gradescope autograder zip run against a fake /autograder tree, the
+GitHub Classroom workflow and its runner payload, the Markdown summary."""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autograder import bundle, classroom
+from autograder.gradescope import problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fake_autograder(tmp_path, submission, **options):
+    archive = bundle.gradescope(tmp_path / "autograder.zip", **options)
+    tree = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert "setup.sh" in names and "run_autograder" in names
+        zf.extractall(tree / "source")
+    shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
+    shutil.copytree(submission, tree / "submission")
+    (tree / "results").mkdir()
+    env = {**os.environ, "AUTOGRADER_ROOT": str(tree), "PYTHON": sys.executable}
+    run = subprocess.run(["bash", str(tree / "run_autograder")], env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads((tree / "results" / "results.json").read_text())
+
+
+@pytest.mark.parametrize("example, full_marks", [("passes_all", True), ("fails_2_3e_one_sided_difference", False)])
+def test_gradescope_bundle_grades_into_valid_results(tmp_path, example, full_marks):
+    results = _fake_autograder(tmp_path, ROOT / "submissions" / example, quick=True,
+                               hidden_until_due=["2.3e"])
+    assert problems(results) == []
+    by_id = {t["number"]: t for t in results["tests"]}
+    assert by_id["2.3e"]["visibility"] == "after_due_date"
+    assert (by_id["2.3e"]["status"] == "passed") is full_marks
+
+
+def test_gradescope_bundle_survives_an_empty_submission(tmp_path):
+    (tmp_path / "empty").mkdir()
+    results = _fake_autograder(tmp_path, tmp_path / "empty", quick=True)
+    assert problems(results) == [] and results["score"] == 0
+
+
+def test_classroom_workflow_is_valid_yaml_and_runs_our_commands(tmp_path):
+    path = bundle.github(tmp_path / "classroom.yml")
+    flow = yaml.safe_load(path.read_text())
+    steps = flow["jobs"]["run-autograding-tests"]["steps"]
+    grade = next(s for s in steps if s.get("id") == classroom.RUNNER)
+    assert "edf-grader check . --json result.json --junit junit.xml --format markdown" in grade["run"]
+    assert "python -m autograder.classroom result.json" in grade["run"]
+    reporter = steps[-1]
+    assert reporter["with"]["runners"] == classroom.RUNNER
+    assert f"{classroom.RUNNER.upper()}_RESULTS" in reporter["env"]
+
+
+def test_classroom_payload_carries_partial_points():
+    record = {"max_score": 3, "items": [
+        {"id": "a", "title": "A", "status": "pass", "points": 1, "max_points": 1, "message": ""},
+        {"id": "b", "title": "B", "status": "fail", "points": 0.5, "max_points": 1, "message": "half"},
+        {"id": "c", "title": "C", "status": "manual", "points": 1, "max_points": 1, "message": "tutor"}]}
+    body = json.loads(base64.b64decode(classroom.payload(record)))
+    assert body["status"] == "fail" and body["max_score"] == 3
+    assert [t["score"] for t in body["tests"]] == [1, 0.5, 0]
+
+
+def test_the_workflow_commands_run_here(tmp_path):
+    """The grading step's commands, with `edf-grader` spelled `python -m autograder`."""
+    work = tmp_path / "repo"
+    shutil.copytree(ROOT / "submissions" / "fails_2_3e_one_sided_difference", work)
+    check = subprocess.run([sys.executable, "-m", "autograder", "check", ".", "--quick", "--json", "result.json",
+                            "--junit", "junit.xml", "--format", "markdown"],
+                           cwd=work, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert check.returncode == 1  # 2.3e fails
+    assert check.stdout.startswith("### Exercise 2 autograder:") and "| 2.3e | fail |" in check.stdout
+    payload = subprocess.run([sys.executable, "-m", "autograder.classroom", "result.json"], cwd=work,
+                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    body = json.loads(base64.b64decode(payload.stdout))
+    assert body["status"] == "fail" and len(body["tests"]) == len(json.loads((work / "result.json").read_text())["items"])
+    assert (work / "junit.xml").read_text().startswith("<?xml")
