@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 from tqdm import tqdm
 
 import checks
-from autograder import __version__, data, outputs
+from autograder import __version__, data, executors, outputs
 from autograder.discover import Submission, discover
-from autograder.errors import HarnessError, SubmissionError
+from autograder.errors import SubmissionError
+from autograder.report import write_atomic
 from autograder.score import ERROR, ItemResult, Result
 from autograder.store import Store, content_key
 
@@ -26,29 +28,43 @@ def failed_result(submission: str, dataset: str, why: str) -> Result:
     return Result(submission, items, dataset, __version__, [why])
 
 
-def grade_one(sub: Submission, folder: Path, key: str, *, data_dir, pcl, quick: bool) -> dict:
-    """Grade one student (in a worker process) and write their outputs; never raises."""
+def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool) -> tuple[dict, dict[str, str]]:
+    """Grade one student in a worker (a local process or a cluster node); never raises.
+
+    Returns the result record and the executed notebooks' text: the coordinating process
+    writes everything, so the store has one writer whatever runs the grading."""
     from autograder.pipeline import grade
 
     dataset = data.resolve(data_dir, pcl=pcl)
     started = time.monotonic()
     target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
-    try:
-        result = grade(target, quick=quick, dataset=dataset, keep_notebooks=folder / "notebooks")
-    except SubmissionError as exc:
-        result = failed_result(sub.student, dataset.description, str(exc))
-    except Exception:  # a grader bug must cost this student a review, not the batch its run
-        result = failed_result(sub.student, dataset.description,
-                               "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
+    notebooks: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="edf-kept-") as kept:
+        try:
+            result = grade(target, quick=quick, dataset=dataset, keep_notebooks=Path(kept))
+        except SubmissionError as exc:
+            result = failed_result(sub.student, dataset.description, str(exc))
+        except Exception:  # a grader bug must cost this student a review, not the batch its run
+            result = failed_result(sub.student, dataset.description,
+                                   "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
+        for path in Path(kept).glob("*.ipynb"):
+            notebooks[path.name] = path.read_text(encoding="utf-8")
     result.submission = sub.student
     result.duration = time.monotonic() - started
-    record = result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id}
-    outputs.write_student(folder, result, record)
-    return record
+    return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id}, notebooks
+
+
+def save(store: Store, record: dict, notebooks: dict[str, str]) -> None:
+    """Write one student's outputs; result.json goes last and marks them done."""
+    folder = store.folder(record["safe_id"])
+    for name, text in notebooks.items():
+        write_atomic(folder / "notebooks" / name, text)
+    outputs.write_student(folder, outputs.result_from_record(record), record)
 
 
 def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, pcl=None,
-              only: list[str] | None = None, regrade: bool = False, quick: bool = False) -> int:
+              only: list[str] | None = None, regrade: bool = False, quick: bool = False,
+              scheduler: str | None = None) -> int:
     dataset = data.resolve(data_dir, pcl=pcl)
     print(f"Data: {dataset.description}", file=sys.stderr)
     subs, problems = discover(root)
@@ -65,17 +81,18 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
     print(f"{len(subs)} submissions, {len(subs) - len(todo)} already graded, {len(todo)} to grade", file=sys.stderr)
     jobs = max(1, jobs or os.cpu_count() or 1)
     failed = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool, \
+    with executors.make(scheduler, jobs) as pool, \
             tqdm(total=len(todo), unit="sub", file=sys.stderr, dynamic_ncols=True) as bar:
-        pending = {pool.submit(grade_one, sub, store.folder(sub.safe_id), key, data_dir=data_dir, pcl=pcl,
-                               quick=quick): sub for sub, key in todo}
+        pending = {pool.submit(grade_one, sub, key, data_dir=data_dir, pcl=pcl, quick=quick): sub
+                   for sub, key in todo}
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     sub = pending.pop(fut)
                     try:
-                        record = fut.result()
+                        record, notebooks = fut.result()
+                        save(store, record, notebooks)
                         failed += any(i["status"] == ERROR for i in record["items"])
                     except Exception as exc:  # the worker process itself died
                         failed += 1

@@ -34,7 +34,7 @@ def _grade(args) -> int:
     from autograder.batch import grade_all
 
     return grade_all(args.submissions, args.out, jobs=args.jobs, data_dir=args.data, pcl=args.pcl,
-                     only=args.only, regrade=args.regrade, quick=args.quick)
+                     only=args.only, regrade=args.regrade, quick=args.quick, scheduler=args.scheduler)
 
 
 def _release(args) -> int:
@@ -83,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     g.add_argument("--only", action="append", help="grade only this student (repeatable)")
     g.add_argument("--regrade", action="store_true", help="grade again even where a result exists")
+    g.add_argument("--scheduler", help="grade on a Dask cluster, e.g. tcp://HOST:8786 (default: local processes)")
     g.set_defaults(run=_grade)
 
     r = sub.add_parser("release", help="write the student hand-out")
