@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS = ROOT / "data" / "mnist-10k" / "digits.npz"
@@ -95,7 +95,9 @@ def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
-    return f"{os.cpu_count()} CPUs ({cpu}); {versions}; load average {os.getloadavg()[0]:.2f}"
+    blas = ", ".join(f"{lib['internal_api']} {lib['version']} ({lib['architecture']} kernels)"
+                     for lib in threadpool_info() if lib["user_api"] == "blas")
+    return f"{os.cpu_count()} CPUs ({cpu}); {versions}; {blas}; load average {os.getloadavg()[0]:.2f}"
 
 
 def implementations(x_all, y_all):
