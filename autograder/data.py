@@ -2,19 +2,21 @@
 
 MNIST, in order: an explicit `--data DIR` (the full MNIST as IDX files), `$MNIST_DIR`,
 then the bundled 10,000-digit subset. The notebooks get training and test IDX files in
-the course loader's layout; a held-out part goes to the grader only. Parsed arrays are
-prepared once and cached on disk, so workers and kernels do not parse them again.
+the course loader's layout; a held-out part goes to the grader only. The split is made
+once per data identity and kept in a cache folder (`$EDF_GRADER_CACHE`, else
+~/.cache/edf-autograder): parts as .npy files that every process memory-maps, and the IDX
+files that `stage` copies beside the notebooks.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import shutil
 import struct
-import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,165 +28,208 @@ BUNDLED = ROOT / "data" / "mnist-10k" / "digits.npz"
 PCL = ROOT / "data" / "2d_pcl_dataset.npz"
 SEED = 0
 BUNDLED_SPLIT = (8000, 1000, 1000)   # train, test (notebooks), held-out (grader)
-QUICK = (1000, 500)                  # what notebooks see in quick mode
+QUICK = {"train": 1000, "test": 500}  # what notebooks see in quick mode
+PARTS = ("train", "test", "heldout")
 IDX_NAMES = {"train": ("train-images.idx3-ubyte", "train-labels.idx1-ubyte"),
              "test": ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte")}
-CACHE = Path(os.environ.get("EDF_GRADER_CACHE", Path(tempfile.gettempdir()) / "edf-autograder-cache"))
+LAYOUT = 1  # bump when the split or the cache layout changes: old cache folders are then ignored
 
-sys.path.insert(0, str(ROOT / "reference"))
-import mnist_loader  # noqa: E402  (the course loader reads user-supplied full MNIST)
-
-sys.path.pop(0)
+# the course loader reads a user's full MNIST, so the grader parses it exactly as the notebooks do
+_spec = importlib.util.spec_from_file_location("_course_mnist_loader", ROOT / "reference" / "mnist_loader.py")
+mnist_loader = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mnist_loader)
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:
-    """Write a uint8 array as an IDX file (magic 0x08 = unsigned byte)."""
+    """Write an array as an IDX file of unsigned bytes (magic 0x08 then the number of dimensions)."""
     array = np.ascontiguousarray(array, dtype=np.uint8)
     with open(path, "wb") as fh:
-        fh.write(struct.pack(">I", 0x0800 | array.ndim))
-        fh.write(struct.pack(f">{array.ndim}I", *array.shape))
+        fh.write(struct.pack(f">I{array.ndim}I", 0x0800 | array.ndim, *array.shape))
         fh.write(array.tobytes())
 
 
-def _sha(paths) -> str:
-    digest = hashlib.sha256()
-    for p in paths:
-        digest.update(Path(p).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@dataclass
+@dataclass(frozen=True)
 class Dataset:
-    """The data of one run. `parts` holds uint8 images (N, 28, 28) and labels per part."""
+    """The data of one run; the MNIST parts live in `folder` (a prepared cache folder)."""
 
     description: str
-    kind: str                # "full" or "bundled"
-    fingerprint: str
+    kind: str          # "full" or "bundled"
+    fingerprint: str   # data identity, part of result cache keys
     pcl_path: Path
-    parts: dict
+    folder: Path
+    points: tuple = field(repr=False, compare=False)  # (X, y), read once
 
     def pcl(self) -> tuple[np.ndarray, np.ndarray]:
-        return _load_pcl(self.pcl_path)
+        return self.points[0].copy(), self.points[1].copy()
 
     def arrays(self, part: str, *, quick: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(images float64 (N, 784) in [0, 1], labels int64) as the notebooks load them."""
-        images, labels = self.parts[part]
-        if quick and part in ("train", "test"):
-            n = QUICK[0] if part == "train" else QUICK[1]
-            images, labels = images[:n], labels[:n]
-        return images.reshape(len(images), -1).astype(np.float64) / 255.0, labels.astype(np.int64)
+        """(images float64 (N, 784) in [0, 1], labels int64 (N,)) as the notebooks load them."""
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {PARTS}, not {part!r}")
+        n = QUICK.get(part) if quick else None
+        images = np.load(self.folder / f"{part}-images.npy", mmap_mode="r")[:n]
+        labels = np.load(self.folder / f"{part}-labels.npy", mmap_mode="r")[:n]
+        return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)
 
     def stage(self, dest: Path, *, quick: bool = False) -> None:
-        """Lay out MNIST/ (training and test parts only) and 2d_pcl_dataset.npz in dest."""
-        cached = self._cached_idx(quick)
+        """Write MNIST/ (training and test parts only, never held-out) and 2d_pcl_dataset.npz into dest."""
         (Path(dest) / "MNIST").mkdir(parents=True, exist_ok=True)
-        for name in os.listdir(cached):
-            _link_or_copy(cached / name, Path(dest) / "MNIST" / name)
+        source = self.folder / ("quick" if quick else "full")
+        for image_name, label_name in IDX_NAMES.values():
+            for name in (image_name, label_name):
+                # copied, not hard-linked: a kernel writing to its MNIST/ must not change the cache
+                shutil.copyfile(source / name, Path(dest) / "MNIST" / name)
         shutil.copyfile(self.pcl_path, Path(dest) / "2d_pcl_dataset.npz")
-
-    def _cached_idx(self, quick: bool) -> Path:
-        folder = CACHE / f"{self.fingerprint}-{'quick' if quick else 'full'}"
-        if (folder / "done").exists():
-            return folder
-        tmp = Path(tempfile.mkdtemp(dir=_mkdir(CACHE)))
-        for part, (image_name, label_name) in IDX_NAMES.items():
-            images, labels = self.parts[part]
-            if quick:
-                n = QUICK[0] if part == "train" else QUICK[1]
-                images, labels = images[:n], labels[:n]
-            write_idx(tmp / image_name, images)
-            write_idx(tmp / label_name, labels)
-        (tmp / "done").write_text("ok")
-        try:
-            os.replace(tmp, folder)  # atomic: another worker may have won the race
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return folder
-
-
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    if src.name == "done":
-        return
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
-@functools.lru_cache(maxsize=4)
-def _load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            X, y = np.asarray(f["X"], dtype=np.float64), np.asarray(f["y"]).astype(np.int64)
-    except (OSError, KeyError, ValueError) as exc:
-        raise DataError(f"{path}: not a point-cloud file with arrays X and y ({exc})") from None
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y) or not set(np.unique(y)) <= {0, 1}:
-        raise DataError(f"{path}: expected X of shape (N, 2) and labels y in {{0, 1}}; found X {X.shape}, y {y.shape}")
-    return X, y
-
-
-def _bundled() -> tuple[dict, str]:
-    if not BUNDLED.exists():
-        raise DataError(f"{BUNDLED}: the bundled MNIST subset is missing (run scripts/rebuild_mnist10k.py)")
-    with np.load(BUNDLED, allow_pickle=False) as f:
-        images, labels = f["images"], f["labels"]
-    order = np.random.default_rng(SEED).permutation(len(labels))  # stored sorted by label
-    a, b, _ = np.cumsum(BUNDLED_SPLIT)
-    parts = {"train": (images[order[:a]], labels[order[:a]]),
-             "test": (images[order[a:b]], labels[order[a:b]]),
-             "heldout": (images[order[b:]], labels[order[b:]])}
-    desc = (f"MNIST: bundled 10,000-digit subset ({BUNDLED.relative_to(ROOT)}, seed {SEED}): "
-            f"{BUNDLED_SPLIT[0]:,} train / {BUNDLED_SPLIT[1]:,} test / {BUNDLED_SPLIT[2]:,} held-out")
-    return parts, desc
-
-
-def _full(folder: Path, origin: str) -> tuple[dict, str]:
-    if not folder.is_dir():
-        raise DataError(f"{folder}: no such folder ({origin}); expected the four MNIST IDX files in it")
-    try:
-        train = mnist_loader.load_mnist("training", str(folder))
-        test = mnist_loader.load_mnist("testing", str(folder))
-    except (OSError, ValueError) as exc:
-        raise DataError(str(exc)) from None
-    to_u8 = lambda im: np.rint(im * 255).astype(np.uint8)  # noqa: E731
-    order = np.random.default_rng(SEED).permutation(len(test[1]))
-    half = len(order) // 2
-    parts = {"train": (to_u8(train[0]), train[1]),
-             "test": (to_u8(test[0][order[:half]]), test[1][order[:half]]),
-             "heldout": (to_u8(test[0][order[half:]]), test[1][order[half:]])}
-    desc = (f"MNIST: full set from {folder} ({origin}): {len(train[1]):,} train / {half:,} test / "
-            f"{len(order) - half:,} held-out (the official test set split with seed {SEED})")
-    return parts, desc
-
-
-@functools.lru_cache(maxsize=4)
-def _resolve(data_dir: str | None, env_dir: str | None, pcl: str) -> Dataset:
-    if data_dir:
-        parts, desc, kind = *_full(Path(data_dir), "--data"), "full"
-    elif env_dir:
-        parts, desc, kind = *_full(Path(env_dir), "$MNIST_DIR"), "full"
-    else:
-        parts, desc, kind = *_bundled(), "bundled"
-    pcl_path = Path(pcl)
-    if not pcl_path.is_file():
-        raise DataError(f"{pcl_path}: point-cloud file not found")
-    _load_pcl(pcl_path)
-    digest = hashlib.sha256(desc.encode())
-    for images, labels in parts.values():
-        digest.update(images[:: max(1, len(images) // 500)].tobytes() + labels.tobytes())
-    fingerprint = f"{digest.hexdigest()[:12]}-{_sha([pcl_path])[:8]}"
-    shown = pcl_path.relative_to(ROOT) if pcl_path.is_relative_to(ROOT) else pcl_path
-    return Dataset(f"{desc}; point cloud: {shown}", kind, fingerprint, pcl_path, parts)
 
 
 def resolve(data_dir: str | Path | None = None, *, pcl: str | Path | None = None) -> Dataset:
-    """The run's data: --data, else $MNIST_DIR, else the bundled subset; the point cloud
+    """The run's data: `data_dir`, else $MNIST_DIR, else the bundled subset; the point cloud
     from `pcl`, else $PCL_DATASET, else the project's own file."""
-    pcl = pcl or os.environ.get("PCL_DATASET") or PCL
-    return _resolve(str(data_dir) if data_dir else None, os.environ.get("MNIST_DIR") or None,
-                    str(Path(pcl).resolve()))
+    if data_dir:
+        sources, origin = _idx_files(Path(data_dir), "--data"), f"{data_dir} (--data)"
+    elif os.environ.get("MNIST_DIR"):
+        sources, origin = _idx_files(Path(os.environ["MNIST_DIR"]), "$MNIST_DIR"), f"{os.environ['MNIST_DIR']} ($MNIST_DIR)"
+    else:
+        if not BUNDLED.is_file():
+            raise DataError(f"{BUNDLED}: the bundled MNIST subset is missing; rebuild it with "
+                            "scripts/rebuild_mnist10k.py or pass --data")
+        sources, origin = (BUNDLED,), None
+    pcl_path = Path(pcl or os.environ.get("PCL_DATASET") or PCL).resolve()
+    if not pcl_path.is_file():
+        raise DataError(f"{pcl_path}: point-cloud file not found (expected an .npz with arrays X and y)")
+    return _dataset(_stat(sources), origin, _stat([pcl_path])[0], str(_cache_root()))
+
+
+def _idx_files(folder: Path, how: str) -> tuple[Path, ...]:
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder ({how}); expected the four MNIST IDX files in it")
+    try:
+        return tuple(Path(mnist_loader.find(str(folder), name)) for pair in IDX_NAMES.values() for name in pair)
+    except FileNotFoundError as exc:
+        raise DataError(str(exc)) from None
+
+
+def _stat(paths) -> tuple:
+    """Paths with size and mtime: a per-process cache key that notices a replaced file."""
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in map(Path, paths))
+
+
+def _digest(paths, salt: str) -> str:
+    digest = hashlib.sha256(salt.encode())
+    for path in paths:
+        with open(path, "rb") as fh:
+            digest.update(hashlib.file_digest(fh, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _cache_root() -> Path:
+    if os.environ.get("EDF_GRADER_CACHE"):
+        return Path(os.environ["EDF_GRADER_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edf-autograder"
+
+
+@functools.lru_cache(maxsize=8)
+def _dataset(sources: tuple, origin: str | None, pcl: tuple, cache_root: str) -> Dataset:
+    paths = [Path(s[0]) for s in sources]
+    kind = "full" if origin else "bundled"
+    mnist_id = _digest(paths, f"{LAYOUT}|{kind}|{SEED}|{BUNDLED_SPLIT}")[:12]
+    points = _load_pcl(Path(pcl[0]))
+    folder = _prepared(Path(cache_root) / mnist_id, paths, kind)
+    n = {part: len(np.load(folder / f"{part}-labels.npy", mmap_mode="r")) for part in PARTS}
+    counts = f"{n['train']:,} train / {n['test']:,} test / {n['heldout']:,} held-out"
+    if origin:
+        mnist = f"MNIST: full set from {origin}: {counts} (the official test set split with seed {SEED})"
+    else:
+        mnist = f"MNIST: bundled 10,000-digit subset ({_shown(BUNDLED.parent)}, seed {SEED}): {counts}"
+    return Dataset(f"{mnist}; point cloud: {_shown(Path(pcl[0]))} ({len(points[1])} points)", kind,
+                   f"{mnist_id}-{_digest([pcl[0]], '')[:8]}", Path(pcl[0]), folder, points)
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def _prepared(folder: Path, paths: list[Path], kind: str) -> Path:
+    """The cache folder of these sources, made once: written to a temporary folder, then renamed."""
+    if (folder / "done").exists():
+        return folder
+    parts = _split_bundled(paths[0]) if kind == "bundled" else _split_full(paths)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+    except OSError as exc:
+        raise DataError(f"{folder.parent}: cannot write the data cache ({exc}); "
+                        "set EDF_GRADER_CACHE to a writable folder") from None
+    try:
+        for part, (images, labels) in parts.items():
+            np.save(tmp / f"{part}-images.npy", images)
+            np.save(tmp / f"{part}-labels.npy", labels)
+        for mode in ("full", "quick"):
+            (tmp / mode).mkdir()
+            for part, (image_name, label_name) in IDX_NAMES.items():
+                n = QUICK[part] if mode == "quick" else None
+                write_idx(tmp / mode / image_name, parts[part][0][:n])
+                write_idx(tmp / mode / label_name, parts[part][1][:n])
+        (tmp / "done").write_text("complete\n")
+        os.chmod(tmp, 0o755)
+        if folder.exists() and not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # left half-deleted by hand
+        os.replace(tmp, folder)
+    except OSError as exc:
+        if not (folder / "done").exists():  # unless another process has just made it
+            raise DataError(f"{folder}: cannot write the data cache ({exc})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _split_bundled(path: Path) -> dict:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            images, labels = f["images"], f["labels"]
+    except (OSError, KeyError, ValueError, EOFError) as exc:
+        raise DataError(f"{path}: not the bundled MNIST subset ({exc}); rebuild it with scripts/rebuild_mnist10k.py") from None
+    if images.shape != (sum(BUNDLED_SPLIT), 28, 28) or labels.shape != images.shape[:1]:
+        raise DataError(f"{path}: expected {sum(BUNDLED_SPLIT)} images of 28x28 and as many labels, "
+                        f"found images {images.shape} and labels {labels.shape}")
+    order = np.random.default_rng(SEED).permutation(len(labels))  # stored sorted by label
+    a, b, _ = np.cumsum(BUNDLED_SPLIT)
+    return {"train": (images[order[:a]], labels[order[:a]]),
+            "test": (images[order[a:b]], labels[order[a:b]]),
+            "heldout": (images[order[b:]], labels[order[b:]])}
+
+
+def _split_full(paths: list[Path]) -> dict:
+    """All training images; the test set split in halves: notebooks' test part and held-out."""
+    sections = {}
+    for section, (image_file, label_file) in (("train", paths[:2]), ("test", paths[2:])):
+        try:
+            images, labels = mnist_loader.read_idx(str(image_file), 3), mnist_loader.read_idx(str(label_file), 1)
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
+        if len(images) != len(labels):
+            raise DataError(f"{image_file} has {len(images)} images but {label_file} has {len(labels)} labels")
+        if labels.size and labels.max() > 9:
+            raise DataError(f"{label_file}: labels must be digits 0..9, found {labels.max()}")
+        sections[section] = (images, labels)
+    train, (images, labels) = sections["train"], sections["test"]
+    if len(train[1]) == 0 or len(labels) < 2:
+        raise DataError(f"{paths[0]}, {paths[2]}: need training images and at least 2 test images, "
+                        f"found {len(train[1])} and {len(labels)}")
+    order = np.random.default_rng(SEED).permutation(len(labels))
+    half = len(order) // 2
+    return {"train": train, "test": (images[order[:half]], labels[order[:half]]),
+            "heldout": (images[order[half:]], labels[order[half:]])}
+
+
+def _load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            X, y = np.asarray(f["X"]), np.asarray(f["y"])
+    except (OSError, KeyError, ValueError, EOFError) as exc:
+        raise DataError(f"{path}: not a point-cloud file with arrays X and y ({exc})") from None
+    if (X.ndim != 2 or X.shape[1:] != (2,) or y.shape != X.shape[:1] or not np.isin(y, (0, 1)).all()
+            or len(np.unique(y)) != 2 or not np.isfinite(X).all()):
+        raise DataError(f"{path}: expected X of shape (N, 2) (finite) and labels y of shape (N,) with both 0 "
+                        f"and 1; found X {X.shape} {X.dtype}, y {y.shape} with values {np.unique(y)[:5]}")
+    return X.astype(np.float64), y.astype(np.int64)
