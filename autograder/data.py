@@ -85,10 +85,9 @@ class Dataset:
 def resolve(data_dir: str | Path | None = None, *, pcl: str | Path | None = None) -> Dataset:
     """The run's data: `data_dir`, else $MNIST_DIR, else the bundled subset; the point cloud
     from `pcl`, else $PCL_DATASET, else the project's own file."""
-    if data_dir:
-        sources, origin = _idx_files(Path(data_dir), "--data"), f"{data_dir} (--data)"
-    elif os.environ.get("MNIST_DIR"):
-        sources, origin = _idx_files(Path(os.environ["MNIST_DIR"]), "$MNIST_DIR"), f"{os.environ['MNIST_DIR']} ($MNIST_DIR)"
+    folder, how = (data_dir, "--data") if data_dir else (os.environ.get("MNIST_DIR"), "$MNIST_DIR")
+    if folder:
+        sources, origin = _idx_files(Path(folder), how), f"{folder} ({how})"
     else:
         if not BUNDLED.is_file():
             raise DataError(f"{BUNDLED}: the bundled MNIST subset is missing; rebuild it with "
@@ -188,7 +187,8 @@ def _split_bundled(path: Path) -> dict:
         with np.load(path, allow_pickle=False) as f:
             images, labels = f["images"], f["labels"]
     except (OSError, KeyError, ValueError, EOFError) as exc:
-        raise DataError(f"{path}: not the bundled MNIST subset ({exc}); rebuild it with scripts/rebuild_mnist10k.py") from None
+        raise DataError(f"{path}: not the bundled MNIST subset ({exc}); "
+                        "rebuild it with scripts/rebuild_mnist10k.py") from None
     if images.shape != (sum(BUNDLED_SPLIT), 28, 28) or labels.shape != images.shape[:1]:
         raise DataError(f"{path}: expected {sum(BUNDLED_SPLIT)} images of 28x28 and as many labels, "
                         f"found images {images.shape} and labels {labels.shape}")

@@ -66,7 +66,8 @@ def read_section(section="training", path="MNIST"):
     image_file, label_file = (find(path, name) for name in FILES[section])
     images, labels = read_idx(image_file, 3), read_idx(label_file, 1)
     if len(images) != len(labels):
-        raise MNISTFileError("%s has %d images but %s has %d labels" % (image_file, len(images), label_file, len(labels)))
+        raise MNISTFileError("%s has %d images but %s has %d labels"
+                             % (image_file, len(images), label_file, len(labels)))
     return images, labels
 
 

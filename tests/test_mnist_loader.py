@@ -105,7 +105,7 @@ def test_truncated_gzip_is_unreadable(tmp_path):
 def test_wrong_magic(tmp_path):
     make_set(tmp_path)
     shutil.copyfile(tmp_path / TRAIN[0], tmp_path / TRAIN[1])  # an image file where the labels belong
-    with pytest.raises(ValueError, match=r"train-labels.idx1-ubyte: wrong magic number 0x00000803, expected 0x00000801"):
+    with pytest.raises(ValueError, match=r"labels.idx1-ubyte: wrong magic number 0x00000803, expected 0x00000801"):
         loader.load_mnist("training", str(tmp_path))
 
 
@@ -125,7 +125,7 @@ def test_missing_file_names_it(tmp_path):
 def test_count_mismatch(tmp_path):
     make_set(tmp_path)
     write_idx(tmp_path / TRAIN[1], np.zeros(5))
-    with pytest.raises(ValueError, match=r"train-images.idx3-ubyte has 7 images but .*train-labels.idx1-ubyte has 5 labels"):
+    with pytest.raises(ValueError, match=r"images.idx3-ubyte has 7 images but .*labels.idx1-ubyte has 5 labels"):
         loader.load_mnist("training", str(tmp_path))
 
 
