@@ -2,10 +2,14 @@
 """Write reference/pcl_binary_classification.ipynb and reference/image_classification.ipynb.
 
 The notebooks follow the course layout (shared/assignment/notebooks.md) cell for cell,
-with every task solved. Solution regions sit between `# BEGIN SOLUTION` and
-`# END SOLUTION` (the text after BEGIN SOLUTION is the hand-out's TO-DO), answers between
-`<!-- BEGIN ANSWER -->` and `<!-- END ANSWER -->`; `autograder/release.py` strips both.
-Every cell a check needs carries a tag naming its subtask (e.g. `2.3d-relu`).
+with every task solved and the course's `run_epoch` defect fixed (it uses the `data` and
+`labels` it is given). Solution regions sit between `# BEGIN SOLUTION <what to do>` and
+`# END SOLUTION`, answers between `<!-- BEGIN ANSWER -->` and `<!-- END ANSWER -->`;
+`autograder/release.py` turns both into the hand-out's placeholders. Every cell a check
+needs carries a tag naming its subtask (e.g. `2.3d-relu`); every cell has a fixed id
+(its tag with dashes, or one given here), so ids do not shift when cells are added.
+
+    python scripts/build_reference_notebooks.py
 """
 from pathlib import Path
 
@@ -14,17 +18,17 @@ import nbformat
 OUT = Path(__file__).resolve().parent.parent / "reference"
 
 
-def md(tag, text):
-    return ("markdown", tag, text)
+def md(tag, text, id=None):
+    return ("markdown", tag, id, text)
 
 
-def code(tag, text):
-    return ("code", tag, text)
+def code(tag, text, id=None):
+    return ("code", tag, id, text)
 
 
 PCL = [
     md(None, "# Exercise 2.2: Binary Classification on a 2D Point Cloud\n\n"
-             "Train logistic regression and an MLP with EDF on 100 labelled 2D points."),
+             "Train logistic regression and an MLP with EDF on 100 labelled 2D points.", id="title"),
     code("2.2-load", """\
 import numpy as np
 import matplotlib.pyplot as plt
@@ -44,7 +48,7 @@ def plot(X0, X1):
     plt.xlim(-0.5, 0.5)
     plt.ylim(-0.5, 0.5)
     plt.legend()"""),
-    code(None, "plot(X0, X1)\nplt.show()"),
+    code(None, "plot(X0, X1)\nplt.show()", id="show-data"),
     code("2.2-given-probvector", """\
 class SingleProbToProbVector(edf.CompNode):
     \"\"\"Turns an (N, 1) probability p into the (N, 2) matrix [p, 1 - p] for CrossEntropyLoss.\"\"\"
@@ -58,7 +62,8 @@ class SingleProbToProbVector(edf.CompNode):
 
     def backward(self):
         self.p.addgrad(self.grad[:, :1] - self.grad[:, 1:])"""),
-    md(None, "## Task 2.2a: logistic regression\n\nDefine `x_node`, `y_node`, `prob_node` and `loss_node`."),
+    md(None, "## Task 2.2a: logistic regression\n\nDefine `x_node`, `y_node`, `prob_node` and `loss_node`.",
+       id="md-2-2a"),
     code("2.2a", """\
 edf.clear_compgraph()
 # BEGIN SOLUTION define x_node, y_node, prob_node (through SingleProbToProbVector) and loss_node
@@ -83,7 +88,7 @@ def train(num_steps, x, y, x_node, y_node, prob_node, loss_node):
 np.random.seed(1234)
 edf.learning_rate = 1
 train(100000, X, y, x_node, y_node, prob_node, loss_node)"""),
-    md(None, "## Task 2.2b: visualise the trained logistic regression"),
+    md(None, "## Task 2.2b: visualise the trained logistic regression", id="md-2-2b"),
     code("2.2b", """\
 xs = np.arange(-0.5, 0.5, 0.002)
 X_plot = np.array(np.meshgrid(xs, xs)).reshape(2, -1).T
@@ -96,7 +101,7 @@ edf.Forward()
 plot(X0, X1)
 plt.contour(xs, xs, output.value.reshape(len(xs), len(xs)), levels=[0.5], colors='k')
 plt.show()"""),
-    md(None, "## Task 2.2c: an MLP with `nHiddens = 16`"),
+    md(None, "## Task 2.2c: an MLP with `nHiddens = 16`", id="md-2-2c"),
     code("2.2c", """\
 edf.clear_compgraph()
 nHiddens = 16
@@ -113,7 +118,7 @@ loss_node = edf.CrossEntropyLoss(prob_node, y_node)
 np.random.seed(1234)
 edf.learning_rate = 1
 train(100000, X, y, x_node, y_node, prob_node, loss_node)"""),
-    md(None, "## Task 2.2d: visualise the trained MLP"),
+    md(None, "## Task 2.2d: visualise the trained MLP", id="md-2-2d"),
     code("2.2d", """\
 xs = np.arange(-0.5, 0.5, 0.002)
 X_plot = np.array(np.meshgrid(xs, xs)).reshape(2, -1).T
@@ -132,7 +137,7 @@ plt.show()"""),
 def activation_cells(act, cls, forward, backward, extra_init=""):
     init = "        edf.CompNodes.append(self)\n        self.x = x\n" + extra_init
     return [
-        md(None, f"### Task 2.3d: {cls}"),
+        md(None, f"### Task 2.3d: {cls}", id=f"md-2-3d-{act}"),
         code(f"2.3d-{act}", f"""\
 class {cls}(edf.CompNode):
     def __init__(self, x):
@@ -146,7 +151,18 @@ class {cls}(edf.CompNode):
         # BEGIN SOLUTION add the gradient to self.x with self.x.addgrad(...)
         {backward}
         # END SOLUTION"""),
-        code(f"2.3d-{act}-plot", f"plot_activation({cls})"),
+        code(f"2.3d-{act}-plot", f"""\
+# Sanity check: the output and the analytic gradient of {cls} over [-3, 3]
+edf.clear_compgraph()
+x = edf.Parameter(np.linspace(-3, 3, 200)[None, :])
+y = {cls}(x)
+edf.Forward()
+edf.Backward(y)
+plt.figure()
+plt.plot(x.value[0], y.value[0], label='{cls}(x)')
+plt.plot(x.value[0], x.grad[0], label='gradient')
+plt.legend()
+plt.show()"""),
         code(f"2.3d-{act}-graph", f"""\
 np.random.seed(1234)
 edf.clear_compgraph()
@@ -203,23 +219,23 @@ def sweeps():
     specs = [
         ("2.3f", "lr", "learning_rates", [0.1, 0.5, 1.0],
          "    edf.learning_rate = learning_rates[i]\n    nLayers = 1\n    nHiddens = 64", "best_{a}_lr",
-         "### Task 2.3f: learning rate"),
+         "### Task 2.3f: learning rate", "md-2-3f"),
         ("2.3g", "depth", "num_layers", [2, 4, 6],
          "    edf.learning_rate = best_{a}_lr\n    nLayers = num_layers[i]\n    nHiddens = 64", "best_{a}_depth",
-         "### Task 2.3g: depth"),
+         "### Task 2.3g: depth", "md-2-3g"),
         ("2.3h", "hidden", "num_hidden", [32, 64, 128],
          "    edf.learning_rate = best_{a}_lr\n    nLayers = best_{a}_depth\n    nHiddens = num_hidden[i]",
-         "best_{a}_hidden", "### Task 2.3h: width"),
+         "best_{a}_hidden", "### Task 2.3h: width", "md-2-3h"),
     ]
-    for sweep, what, name, values, config, best, title in specs:
-        cells.append(md(None, title))
+    for sweep, what, name, values, config, best, title, md_id in specs:
+        cells.append(md(None, title, id=md_id))
         for act, cls in (("sigmoid", "Sigmoid"), ("relu", "ReLU")):
             cells.append(sweep_cell(sweep, act, what, name, values, cls, config.format(a=act), best.format(a=act)))
     return cells
 
 
 IMAGE = [
-    md(None, "# Exercise 2.3: Image Classification on MNIST"),
+    md(None, "# Exercise 2.3: Image Classification on MNIST", id="title"),
     code("2.3-load", """\
 import numpy as np
 import matplotlib.pyplot as plt
@@ -231,7 +247,7 @@ test_images, test_labels = mnist_loader.load_mnist(section='testing')
 train_images = train_images.reshape(len(train_images), -1)
 test_images = test_images.reshape(len(test_images), -1)
 print(train_images.shape, test_images.shape)"""),
-    md(None, "## Task 2.3a: logistic regression with Softmax"),
+    md(None, "## Task 2.3a: logistic regression with Softmax", id="md-2-3a"),
     code("2.3a", """\
 edf.clear_compgraph()
 nInputs = 784
@@ -286,11 +302,11 @@ edf.learning_rate = 0.5
 train_err_log, test_err_log = train_and_test(num_epochs, batch_size, x_node, y_node, prob_node, loss_node)
 plot(train_err_log, test_err_log)"""),
     md(None, "## Inline Question 1 (2.3b)\n\nIf the weights of your logistic regression model are randomly "
-             "initialised and no training is performed, what test error do you expect?"),
+             "initialised and no training is performed, what test error do you expect?", id="md-2-3b"),
     md("2.3b-answer", "**Your answer:**\n<!-- BEGIN ANSWER -->\nAbout 90 %: an untrained model's prediction is "
                       "unrelated to the digit, so it is right about 1 time in 10 by chance (10 classes), i.e. "
                       "close to 90 % error.\n<!-- END ANSWER -->"),
-    md(None, "## Task 2.3c: MLP with a Sigmoid hidden layer"),
+    md(None, "## Task 2.3c: MLP with a Sigmoid hidden layer", id="md-2-3c"),
     code("2.3c", """\
 edf.clear_compgraph()
 nHiddens = 64
@@ -307,21 +323,9 @@ batch_size = 64
 edf.learning_rate = 0.5
 train_err_log, test_err_log = train_and_test(num_epochs, batch_size, x_node, y_node, prob_node, loss_node)
 plot(train_err_log, test_err_log)"""),
-    md(None, "## Task 2.3d: activation functions"),
-    code("2.3-given-plot-activation", """\
-def plot_activation(f):
-    \"\"\"Sanity check: the output and the analytic gradient of f over [-3, 3].\"\"\"
-    edf.clear_compgraph()
-    x = edf.Parameter(np.linspace(-3, 3, 200)[None, :])
-    y = f(x)
-    edf.Forward()
-    edf.Backward(y)
-    plt.figure()
-    plt.plot(x.value[0], y.value[0], label='output')
-    plt.plot(x.value[0], x.grad, label='gradient')
-    plt.title(f.__name__)
-    plt.legend()
-    plt.show()"""),
+    md(None, "## Task 2.3d: activation functions\n\n"
+             "Implement `forward` and `backward` of each activation; a given plot shows its output and "
+             "gradient, then build and train an MLP with it.", id="md-2-3d"),
     *activation_cells("tanh", "Tanh",
                       "self.value = np.tanh(self.x.value)",
                       "self.x.addgrad(self.grad * (1 - self.value ** 2))"),
@@ -332,7 +336,7 @@ def plot_activation(f):
                       "self.value = np.where(self.x.value > 0, self.x.value, self.c * self.x.value)",
                       "self.x.addgrad(self.grad * np.where(self.x.value > 0, 1.0, self.c))",
                       extra_init="        self.c = 0.01\n"),
-    md(None, "## Task 2.3e: numerical differentiation"),
+    md(None, "## Task 2.3e: numerical differentiation", id="md-2-3e"),
     code("2.3e", """\
 def numerical_differentiation(f, x):
     \"\"\"Symmetric difference quotient of the CompNode class f at the edf.Parameter x,
@@ -360,7 +364,7 @@ def plot_gradient_difference(f):
     edf.Backward(y)
     numeric_grad, max_error, mean_error = numerical_differentiation(f, x)
     plt.figure()
-    plt.plot(x.value[0], x.grad[0] if x.grad.ndim > 1 else x.grad, label='analytic')
+    plt.plot(x.value[0], x.grad[0], label='analytic')
     plt.plot(x.value[0], numeric_grad[0], '--', label='numeric')
     plt.title('%s: max error %.2e, mean error %.2e' % (f.__name__, max_error, mean_error))
     plt.legend()
@@ -371,7 +375,7 @@ for f in (edf.Sigmoid, Tanh, ReLU, LeakyReLU):
     plot_gradient_difference(f)"""),
     *sweeps(),
     md(None, "## Inline Question 2 (2.3i)\n\nThe train error keeps decreasing while the test error increases "
-             "when the hidden layer is very wide. What might be the reason?"),
+             "when the hidden layer is very wide. What might be the reason?", id="md-2-3i"),
     md("2.3i-answer", "**Your answer:**\n<!-- BEGIN ANSWER -->\nOverfitting: a very wide hidden layer has many "
                       "more parameters (capacity) than the training data can constrain, so the model memorises "
                       "the training images, including their noise, and generalises worse to unseen test "
@@ -382,15 +386,15 @@ for f in (edf.Sigmoid, Tanh, ReLU, LeakyReLU):
 def build(cells, name):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    used = {}
-    for kind, tag, text in cells:
+    for kind, tag, id, text in cells:
         cell = nbformat.v4.new_markdown_cell(text) if kind == "markdown" else nbformat.v4.new_code_cell(text)
-        base = (tag or f"{kind}").replace(".", "-")
-        used[base] = used.get(base, 0) + 1
-        cell["id"] = base if used[base] == 1 else f"{base}-{used[base]}"
+        cell["id"] = id or tag.replace(".", "-")
         if tag:
             cell.metadata["tags"] = [tag]
         nb.cells.append(cell)
+    ids = [c["id"] for c in nb.cells]
+    if len(set(ids)) != len(ids):
+        raise SystemExit(f"{name}: cell ids repeat: {sorted(i for i in ids if ids.count(i) > 1)}")
     nbformat.validate(nb)
     nbformat.write(nb, OUT / name)
     return OUT / name
