@@ -1,0 +1,121 @@
+"""The hand-out: no solution survives, the layout matches the reference cell for cell,
+and the notebooks run until the first unfilled task fails with a clear TO-DO error."""
+import ast
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.pen_and_paper import blank_answer_file
+from autograder.release import MarkerError, release, solution_lines, strip_notebook
+from autograder.stage import NOTEBOOKS, REFERENCE
+
+FIRST_TASK = {"pcl": "2.2a", "image": "2.3a"}
+
+
+def _reference(kind):
+    return nbformat.read(REFERENCE / NOTEBOOKS[kind], 4)
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout")
+    release(out, quick=True)
+    return out
+
+
+def _notebook(*sources):
+    nb = nbformat.v4.new_notebook()
+    for i, (kind, text) in enumerate(sources):
+        cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
+        cell.id, cell.metadata["tags"] = f"cell-{i}", [f"t{i}"]
+        nb.cells.append(cell)
+    return nb
+
+
+def test_module_level_region_leaves_only_the_todo_comment():
+    nb = _notebook(("code", "a = 1\n# BEGIN SOLUTION define b\nb = a + 1\n# END SOLUTION\nprint(b)"))
+    assert strip_notebook(nb).cells[0].source == "a = 1\n# TO-DO: define b\nprint(b)"
+
+
+def test_indented_region_raises_a_todo_naming_the_cell():
+    nb = _notebook(("code", "def f(x):\n    # BEGIN SOLUTION square x\n    return x * x\n    # END SOLUTION"))
+    assert strip_notebook(nb).cells[0].source == (
+        "def f(x):\n    # TO-DO: square x\n    raise NotImplementedError('TO-DO t0: square x')")
+
+
+def test_answer_outputs_tags_and_ids():
+    nb = _notebook(("md", "Q?\n<!-- BEGIN ANSWER -->\nforty-two\n<!-- END ANSWER -->"), ("code", "1 + 1"))
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="2\n")]
+    nb.cells[1].execution_count = 3
+    stripped = strip_notebook(nb)
+    assert stripped.cells[0].source == "Q?\n*Your answer here.*"
+    assert stripped.cells[1].outputs == [] and stripped.cells[1].execution_count is None
+    assert [(c.id, c.metadata.tags) for c in stripped.cells] == [(c.id, c.metadata.tags) for c in nb.cells]
+    assert solution_lines(nb) == {"forty-two"}
+    assert nb.cells[1].outputs, "strip_notebook must not change its argument"
+
+
+@pytest.mark.parametrize("source", [
+    "# BEGIN SOLUTION\nx = 1",
+    "x = 1\n# END SOLUTION",
+    "# BEGIN SOLUTION\n# BEGIN SOLUTION\nx = 1\n# END SOLUTION",
+])
+def test_unpaired_markers_are_an_error(source):
+    with pytest.raises(MarkerError, match="t0"):
+        strip_notebook(_notebook(("code", source)))
+
+
+@pytest.mark.parametrize("kind", NOTEBOOKS)
+def test_no_solution_line_survives(handout, kind):
+    secret = solution_lines(_reference(kind))
+    assert len(secret) > 5
+    text = "\n".join(c.source for c in nbformat.read(handout / NOTEBOOKS[kind], 4).cells)
+    assert [line for line in secret if line in text] == []
+
+
+@pytest.mark.parametrize("kind", NOTEBOOKS)
+def test_layout_matches_reference_cell_for_cell(handout, kind):
+    reference = _reference(kind)
+    stripped = nbformat.read(handout / NOTEBOOKS[kind], 4)
+    assert [(c.cell_type, c.get("id"), c.metadata.get("tags")) for c in stripped.cells] == \
+           [(c.cell_type, c.get("id"), c.metadata.get("tags")) for c in reference.cells]
+    for ref, got in zip(reference.cells, stripped.cells):
+        if "BEGIN SOLUTION" not in ref.source and "BEGIN ANSWER" not in ref.source:
+            assert got.source == ref.source
+        if got.cell_type == "code":
+            assert got.outputs == [] and got.execution_count is None
+            ast.parse(got.source)  # an emptied block would not compile
+
+
+def test_handout_has_every_file(handout):
+    for name in ("edf.py", "mnist_loader.py", "2d_pcl_dataset.npz", "pen_and_paper.toml",
+                 "MNIST/train-images.idx3-ubyte", "MNIST/train-labels.idx1-ubyte",
+                 "MNIST/t10k-images.idx3-ubyte", "MNIST/t10k-labels.idx1-ubyte"):
+        assert (handout / name).is_file(), name
+    assert (handout / "edf.py").read_bytes() == (REFERENCE / "edf.py").read_bytes()
+    assert (handout / "pen_and_paper.toml").read_text(encoding="utf-8") == blank_answer_file()
+
+
+def _is_todo(error) -> bool:
+    return error.ename == "NameError" or (error.ename == "NotImplementedError" and "TO-DO" in error.evalue)
+
+
+@pytest.mark.parametrize("kind", NOTEBOOKS)
+def test_handout_runs_until_the_first_task(handout, kind, monkeypatch):
+    """Executed top to bottom in the hand-out folder (quick data), the first error is a
+    NameError or a TO-DO NotImplementedError at or after the first task's cell, and no
+    given cell fails in any other way."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(handout / NOTEBOOKS[kind], 4)
+    first_task = next(i for i, c in enumerate(nb.cells) if FIRST_TASK[kind] in c.metadata.get("tags", []))
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(handout)}})
+    client.execute()
+    errors = [(i, o) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert errors, "the hand-out ran through: a task is not stripped"
+    index, first = errors[0]
+    assert index >= first_task, (nb.cells[index].metadata.get("tags"), first.ename, first.evalue)
+    assert _is_todo(first), (first.ename, first.evalue)
+    assert [(nb.cells[i].id, e.ename, e.evalue) for i, e in errors if not _is_todo(e)] == []
