@@ -21,6 +21,9 @@ from autograder.errors import HarnessError
 CONNECT_TIMEOUT = 30   # seconds to reach the scheduler and to see a first worker
 RETRIES = 1            # reruns of a task that raised (one that lost its worker reruns anyway)
 CODE = ("autograder", "checks")  # packages whose source must match on every worker
+# a one-thread worker is given one task at a time, not two (the default 1.1 rounds up):
+# no submission waits behind another while a worker is idle at the end of the run
+SCHEDULER_CONFIG = {"distributed.scheduler.worker-saturation": 1.0}
 
 
 class ClusterError(HarnessError):
@@ -31,13 +34,15 @@ def dask_executor(scheduler: str) -> "DaskExecutor":
     """`tcp://HOST:8786`: a running cluster; `local` or `local:N`: N worker processes here
     (one per core by default), one thread each, for a one-machine try."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError("--scheduler needs Dask: pip install 'edf-autograder[dask]'") from None
     cluster = None
     if scheduler == "local" or scheduler.startswith("local:"):
-        cluster = LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+        with dask.config.set(SCHEDULER_CONFIG):
+            cluster = LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
         try:
