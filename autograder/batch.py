@@ -15,7 +15,7 @@ from tqdm import tqdm
 import checks
 from autograder import __version__, data, executors, outputs
 from autograder.discover import Submission, discover
-from autograder.errors import SubmissionError
+from autograder.errors import DataError, SubmissionError
 from autograder.report import write_atomic
 from autograder.score import ERROR, ItemResult, Result
 from autograder.store import Store, content_key
@@ -28,14 +28,19 @@ def failed_result(submission: str, dataset: str, why: str) -> Result:
     return Result(submission, items, dataset, __version__, [why])
 
 
-def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool) -> tuple[dict, dict[str, str]]:
-    """Grade one student in a worker (a local process or a cluster node); never raises.
+def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
+              fingerprint: str | None = None) -> tuple[dict, dict[str, str]]:
+    """Grade one student in a worker (a local process or a cluster node); raises only when
+    the worker cannot use the coordinator's data (missing, or another `fingerprint`).
 
     Returns the result record and the executed notebooks' text: the coordinating process
     writes everything, so the store has one writer whatever runs the grading."""
     from autograder.pipeline import grade
 
     dataset = data.resolve(data_dir, pcl=pcl)
+    if fingerprint and dataset.fingerprint != fingerprint:  # e.g. a cluster node's own $MNIST_DIR
+        raise DataError(f"this worker grades with other data ({dataset.description}); give --data and "
+                        "--pcl paths that every worker sees, with the same files")
     started = time.monotonic()
     target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
     notebooks: dict[str, str] = {}
@@ -83,7 +88,8 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
     failed = 0
     with executors.make(scheduler, jobs) as pool, \
             tqdm(total=len(todo), unit="sub", file=sys.stderr, dynamic_ncols=True) as bar:
-        pending = {pool.submit(grade_one, sub, key, data_dir=data_dir, pcl=pcl, quick=quick): sub
+        pending = {pool.submit(grade_one, sub, key, data_dir=data_dir, pcl=pcl, quick=quick,
+                               fingerprint=dataset.fingerprint): sub
                    for sub, key in todo}
         try:
             while pending:

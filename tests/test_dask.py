@@ -106,3 +106,14 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
 def test_bad_local_worker_count(scheduler):
     with pytest.raises(ClusterError, match="local:N"):
         dask_executor(scheduler)
+
+
+def test_worker_with_other_data_refuses_to_grade():
+    """A node whose data differ (its own $MNIST_DIR, another file at the same path) must not
+    store grades under the coordinator's data key."""
+    from autograder.discover import discover
+    from autograder.errors import DataError
+
+    sub = next(s for s in discover(SUBMISSIONS)[0] if s.student == "passes_all")
+    with pytest.raises(DataError, match="other data"):
+        batch.grade_one(sub, "key", data_dir=None, pcl=None, quick=True, fingerprint="not-these-data")
