@@ -7,7 +7,7 @@ tokenised and normalised, so renaming variables, reformatting and editing commen
 nothing: identifiers become ID (keywords, builtins, the course modules edf/np/plt and
 attribute names stay), numbers NUM, strings STR, comments and layout disappear. Pairs are
 compared with difflib (the cheap quick_ratio bounds first) and reported with the shared
-regions mapped back to source lines. The hand-out dictates much of the structure, so a
+regions mapped back to source lines (`compare` says how the cost is kept down). The hand-out dictates much of the structure, so a
 pair is a reason to look, never evidence on its own.
 """
 from __future__ import annotations
@@ -16,9 +16,10 @@ import builtins
 import io
 import keyword
 import tokenize
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import combinations
+from functools import cached_property
 from pathlib import Path
 
 import nbformat
@@ -29,6 +30,7 @@ THRESHOLD = 0.85
 MIN_TOKENS = 40   # less own code than this (an unchanged hand-out) is not compared
 MIN_BLOCK = 8     # shortest shared run of tokens shown as a region
 MAX_GAP = 3       # runs this close together are shown as one region
+GATE = 0.2        # how far below the threshold trigram similarity may be (see _worth_comparing)
 KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(dir(builtins)) | {"edf", "np", "numpy", "plt", "self"}
 DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
            tokenize.ENCODING, tokenize.ENDMARKER}
@@ -40,6 +42,14 @@ class Code:
     tokens: list[str] = field(default_factory=list)
     where: list[int] = field(default_factory=list)            # per token: its index in `lines`
     lines: list[tuple[str, str]] = field(default_factory=list)  # (where in the notebooks, source line)
+
+    @cached_property
+    def trigrams(self) -> list[tuple[str, ...]]:
+        return list(zip(self.tokens, self.tokens[1:], self.tokens[2:]))
+
+    @cached_property
+    def trigram_counts(self) -> Counter:
+        return Counter(self.trigrams)
 
 
 @dataclass
@@ -142,21 +152,31 @@ def _regions(a: Code, b: Code, blocks) -> list[Region]:
     return [Region(n, lines(a, i, ei), lines(b, j, ej)) for i, j, ei, ej, n in runs]
 
 
+def _worth_comparing(a: Code, b: Code, coarse: SequenceMatcher, threshold: float) -> bool:
+    """Cheap tests first. The token-level ratio costs tens of milliseconds per pair (a few
+    tokens such as ID and "(" are everywhere), so pairs must first come close on token
+    trigrams, which are rarer and fast to match: a heuristic gate, GATE below the threshold."""
+    la, lb = len(a.tokens), len(b.tokens)
+    gate = threshold - GATE
+    if 2 * min(la, lb) / (la + lb) < threshold:  # difflib's real_quick_ratio
+        return False
+    shared = sum((a.trigram_counts & b.trigram_counts).values())
+    if 2 * shared / max(1, len(a.trigrams) + len(b.trigrams)) < gate:
+        return False
+    coarse.set_seq1(a.trigrams)
+    return coarse.ratio() >= gate
+
+
 def compare(codes: list[Code], threshold: float = THRESHOLD) -> list[Pair]:
     pairs = []
-    matcher = SequenceMatcher(None, autojunk=False)  # tokens repeat a lot; no token is junk
-    by_b: dict[int, list[Code]] = {}
-    for a, b in combinations(codes, 2):
-        by_b.setdefault(id(b), [b]).append(a)
-    for b, *others in by_b.values():
-        matcher.set_seq2(b.tokens)  # difflib caches its analysis of the second sequence
-        for a in others:
-            matcher.set_seq1(a.tokens)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+    for n, b in enumerate(codes):
+        coarse = SequenceMatcher(None, [], b.trigrams, autojunk=False)  # analyses b once for all a
+        for a in codes[:n]:
+            if not _worth_comparing(a, b, coarse, threshold):
                 continue
-            ratio = matcher.ratio()
-            if ratio >= threshold:
-                pairs.append(Pair(a.student, b.student, ratio, _regions(a, b, matcher.get_matching_blocks())))
+            fine = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)  # no token is junk
+            if fine.quick_ratio() >= threshold and (ratio := fine.ratio()) >= threshold:
+                pairs.append(Pair(a.student, b.student, ratio, _regions(a, b, fine.get_matching_blocks())))
     return sorted(pairs, key=lambda p: -p.ratio)
 
 
