@@ -1,0 +1,112 @@
+"""Spreadsheet cells that cannot run as formulas, and the tutors' scores read back in."""
+import csv
+import json
+
+import pytest
+from hypothesis import example, given, strategies as st
+
+from autograder import gradebook, gradescope
+from tests.test_outputs import EVIL, FORMULA, course, read_csv
+
+
+@pytest.mark.parametrize("cell, expected", [
+    (FORMULA, "'" + FORMULA), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("  =1", "'  =1"), ("-1.5", "-1.5"), ("+2e-3", "+2e-3"),
+    ("bob", "bob"), ("a=b", "a=b"), (1.5, 1.5), (-2, -2), (None, ""),
+])
+def test_neutralise(cell, expected):
+    assert gradebook.neutralise(cell) == expected
+
+
+@given(st.text())
+@example("=cmd|' /C calc'!A0")
+def test_no_neutralised_cell_starts_a_formula(text):
+    cell = gradebook.neutralise(text)
+    starts_formula = cell.lstrip(" ").startswith(gradebook.FORMULA_START)
+    assert not starts_formula or gradebook.NUMBER.fullmatch(cell.strip())
+    assert cell in (text, "'" + text)
+
+
+def write_overrides(path, rows, header=("student", "safe_id", "item", "score", "comment")):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def student_files(out, safe_id):
+    folder = out / "students" / safe_id
+    return (json.loads((folder / "result.json").read_text()), json.loads((folder / "results.json").read_text()),
+            (folder / "feedback.html").read_text(), (folder / "junit.xml").read_text())
+
+
+def test_overrides_set_points_recompute_totals_and_rewrite_every_output(tmp_path):
+    course(tmp_path)
+    overrides = write_overrides(tmp_path / "overrides.csv", [
+        ("", "bob", "2.1c-iii", "2", f"good remark {EVIL}"),
+        ("'" + FORMULA, "", "2.1c-iii", "1,5", ""),      # a neutralised id, a decimal comma
+        ("nobody", "", "2.1c-iii", "1", ""),
+        ("", "bob", "2.9z", "1", ""),
+        ("", "bob", "2.2c-error", "5", ""),
+        ("", "bob", "2.2c-error", "lots", ""),
+        ("", "script_alert_1_script", "2.1c-iii", "", ""),
+    ])
+    messages = gradebook.apply_overrides(tmp_path, overrides)
+    assert messages[0] == "row 2: 'bob' 2.1c-iii = 2/2"
+    for expected in ("row 4: unknown student 'nobody'", "row 5: 'bob' has no item '2.9z'",
+                     "row 6: score '5'", "row 7: score 'lots'", "1 rows without a score"):
+        assert any(m.startswith(expected) for m in messages), expected
+
+    record, results, page, junit = student_files(tmp_path, "bob")
+    item = next(i for i in record["items"] if i["id"] == "2.1c-iii")
+    assert item["status"] == "pass" and item["points"] == 2
+    assert item["override"] == {"score": 2.0, "comment": f"good remark {EVIL}",
+                                "previous": {"status": "manual", "points": 1.5}}
+    assert record["score"] == 5 and record["manual_pending"] == 0 and record["suggested_score"] == 5
+    assert gradescope.problems(results) == [] and results["score"] == 5
+    test = next(t for t in results["tests"] if t["number"] == "2.1c-iii")
+    assert test["status"] == "passed" and test["visibility"] == "visible"
+    assert "reviewed" in page and "&lt;script&gt;" in page and "<script" not in page
+    assert 'name="2.1c-iii' in junit and "<skipped" not in junit.split('name="2.1c-iii')[1].split("</testcase>")[0]
+
+    formula, *_ = student_files(tmp_path, "HYPERLINK_http_x")
+    assert formula["score"] == 4.5 and next(i for i in formula["items"] if i["id"] == "2.1c-iii")["status"] == "fail"
+
+    grades = {r["safe_id"]: r for r in read_csv(tmp_path / "grades.csv")}
+    assert grades["bob"]["2.1c-iii"] == "2.0" and grades["bob"]["score"] == "5.0"
+    assert [r["safe_id"] for r in read_csv(tmp_path / "review_queue.csv")] == ["script_alert_1_script"]
+    assert "HYPERLINK_http_x" not in (tmp_path / "summary.html").read_text().split("Waiting for manual")[1] \
+        .split("Failed submissions")[0]
+
+
+def test_a_filled_in_review_queue_is_an_overrides_file(tmp_path):
+    course(tmp_path)
+    queue = tmp_path / "review_queue.csv"
+    rows = read_csv(queue)
+    for row in rows:
+        row["score"] = row["suggested"]
+    with open(queue, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    messages = gradebook.apply_overrides(tmp_path, queue)
+    assert len(messages) == 3 and all(" = 1.5/2" in m for m in messages)
+    assert read_csv(tmp_path / "review_queue.csv") == []
+    assert {r["score"] for r in read_csv(tmp_path / "grades.csv")} == {"4.5"}
+
+
+def test_a_second_review_keeps_the_original_verdict(tmp_path):
+    course(tmp_path)
+    for score in ("0", "2"):
+        gradebook.apply_overrides(tmp_path, write_overrides(tmp_path / "o.csv", [("", "bob", "2.1c-iii", score, "")]))
+    record, *_ = student_files(tmp_path, "bob")
+    item = next(i for i in record["items"] if i["id"] == "2.1c-iii")
+    assert item["override"]["previous"] == {"status": "manual", "points": 1.5} and item["points"] == 2
+
+
+def test_a_file_without_the_needed_columns_is_refused(tmp_path):
+    course(tmp_path)
+    messages = gradebook.apply_overrides(tmp_path, write_overrides(tmp_path / "o.csv", [("bob", "1")],
+                                                                   header=("name", "points")))
+    assert len(messages) == 1 and "expected columns" in messages[0]
