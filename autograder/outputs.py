@@ -21,10 +21,11 @@ from pathlib import Path
 import jinja2
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from autograder import gradebook, gradescope, junit, similarity
 from autograder.report import SECTIONS, write_atomic
-from autograder.score import ERROR, MANUAL, PASS, STATUSES, ItemResult, Result
+from autograder.score import ERROR, MANUAL, PASS, SKIPPED, STATUSES, ItemResult, Result
 from autograder.stage import REFERENCE
 
 C_III = "2.1c-iii"
@@ -75,7 +76,7 @@ def _sections(items: list[dict]) -> list[dict]:
 
 def _uri(fig: Figure) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
+    fig.savefig(buf, format="png", dpi=96)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -160,20 +161,30 @@ def _sweep_figure(mine: dict, ref: dict) -> str | None:
     return _uri(fig)
 
 
+FIGURES = (  # title, caption, drawing function of (student's data, reference data)
+    ("Decision boundaries on the point cloud",
+     "Background: the model's probability of label 0 (blue) or 1 (red); black line: probability 0.5. "
+     "Points: the data set, coloured by label.", _pcl_figure),
+    ("Your activations (2.3d) against the analytic curves",
+     "Thick coloured lines: your forward and backward; thin black lines: the analytic value and derivative.",
+     lambda mine, ref: _activation_figure(mine)),
+    ("Training and test error of your sweeps (2.3f-h)",
+     "Solid lines: your errors; dashed: the reference solution's, when available.", _sweep_figure),
+)
+
+
 def feedback_figures(mine: dict, ref: dict) -> list[dict]:
     """The plots of the feedback page; a figure whose data cannot be drawn says why instead."""
     out = []
-    for title, draw in (("Decision boundaries on the point cloud (black line: probability 0.5)",
-                         lambda: _pcl_figure(mine, ref)),
-                        ("Your activations (2.3d) against the analytic curves", lambda: _activation_figure(mine)),
-                        ("Training and test error of your sweeps (2.3f-h)", lambda: _sweep_figure(mine, ref))):
+    for title, caption, draw in FIGURES:
         try:
-            uri = draw()
+            uri = draw(mine, ref)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
-            out.append({"title": title, "uri": None, "error": f"could not be drawn ({type(exc).__name__}: {exc})"})
+            out.append({"title": title, "caption": "", "uri": None,
+                        "error": f"could not be drawn ({type(exc).__name__}: {exc})"})
             continue
         if uri:
-            out.append({"title": title, "uri": uri, "error": None})
+            out.append({"title": title, "caption": caption, "uri": uri, "error": None})
     return out
 
 
@@ -184,6 +195,7 @@ def _histogram(records: list[dict]) -> str:
     ax.hist([[r["score"] for r in records], [r.get("suggested_score", r["score"]) for r in records]],
             bins=np.linspace(0, top, min(25, int(top) + 1) + 1), label=["automatic", "suggested (with review)"])
     ax.set(xlabel="points", ylabel="students", xlim=(0, top))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     return _uri(fig)
 
@@ -225,7 +237,8 @@ def c_iii_dispute(records: list[dict]) -> dict:
             continue
         sources["message"] += 1
         counts[_c_iii_from_message(item["message"])] += 1
-    return {"counts": counts, "sources": sources}
+    values = {k: "[" + ", ".join(f"{v:g}" for v in value) + "]" for k, value in _c_iii_values().items()}
+    return {"counts": counts, "sources": sources, "values": values}
 
 
 def _c_iii_values() -> dict[str, list[float]]:
@@ -265,8 +278,9 @@ def _item_stats(records: list[dict]) -> list[dict]:
             s["points"] += i["points"] if i["status"] != MANUAL else 0
             s["status"][i["status"]] = s["status"].get(i["status"], 0) + 1
     for s in stats.values():
-        s["pass_rate"] = s["status"][PASS] / s["n"]
-        s["mean"] = s["points"] / s["n"]
+        graded = s["n"] - s["status"][MANUAL] - s["status"][SKIPPED]
+        s["pass_rate"] = s["status"][PASS] / graded if graded else None
+        s["mean"] = s["points"] / graded if graded else None
     return list(stats.values())
 
 

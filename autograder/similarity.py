@@ -58,6 +58,16 @@ class Region:
     a: list[tuple[str, str]]
     b: list[tuple[str, str]]
 
+    @staticmethod
+    def where(lines: list[tuple[str, str]]) -> str:
+        """'notebook cell 3, lines 2-9' for each cell the lines come from."""
+        spans: dict[str, list[str]] = {}
+        for label, _ in lines:
+            cell, line = label.rsplit(", line ", 1)
+            spans.setdefault(cell, []).append(line)
+        return "; ".join(f"{cell}, line {ls[0]}" if len(ls) == 1 else f"{cell}, lines {ls[0]}\u2013{ls[-1]}"
+                         for cell, ls in spans.items())
+
 
 @dataclass
 class Pair:

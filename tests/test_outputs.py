@@ -2,14 +2,20 @@
 escaped HTML, neutralised spreadsheet cells, and the figures."""
 import csv
 import json
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import matplotlib.image
 import numpy as np
 import pytest
 
 from autograder import gradescope, outputs
 from autograder.score import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
 
+ROOT = Path(__file__).resolve().parents[1]
 EVIL = '<script>alert(1)</script>'
 FORMULA = '=HYPERLINK("http://x")'
 
@@ -191,3 +197,16 @@ def test_c_iii_dispute_parses_the_messages():
                 "gradient [-5.0, -4.0] is not right", "gradient [3, 1] is not right", "no answer for c-iii"]
     records = [{"items": [{"id": "2.1c-iii", "message": m}]} for m in messages]
     assert outputs.c_iii_dispute(records)["counts"] == {"sheet": 2, "recomputed": 1, "neither": 1, "no answer": 1}
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"),
+                    reason="no Chromium for the screenshot script")
+def test_screenshot_script_renders_the_feedback_page(student, tmp_path):
+    folder, _ = student
+    png = tmp_path / "feedback.png"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_html.py"), str(folder / "feedback.html"),
+                           str(png), "--height", "900"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    pixels = matplotlib.image.imread(png)
+    assert pixels.shape[:2] == (900, 1280) and png.stat().st_size > 20_000
+    assert pixels[..., :3].std() > 0.05  # not a blank page

@@ -98,6 +98,7 @@ def test_renamed_and_reformatted_copies_are_flagged(tmp_path):
     region = max(pairs[0].regions, key=lambda r: r.tokens)
     assert region.a[0][1] == "def build_mlp(n_hidden):" and region.b[0][1] == "def make_network(width):"
     assert region.a[0][0] == "pcl_binary_classification.ipynb cell 1, line 2"
+    assert similarity.Region.where(region.b) == "pcl_binary_classification.ipynb cell 2, lines 3\u201324"
 
 
 def test_independent_solutions_stay_below_the_threshold(tmp_path):
