@@ -141,7 +141,7 @@ def _sweep_figure(mine: dict, ref: dict) -> str | None:
     sweeps = mine.get("sweeps") or {}
     if not sweeps:
         return None
-    keys = sorted(sweeps)
+    keys = sorted(sweeps, key=lambda k: ("relu" in k, k))  # a row of sigmoid sweeps, then ReLU
     ncols = min(3, len(keys))
     fig = Figure(figsize=(4.2 * ncols, 3.4 * -(-len(keys) // ncols)), layout="constrained")
     axes = fig.subplots(-(-len(keys) // ncols), ncols, squeeze=False).ravel()
