@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import functools
 import hashlib
+import logging
 import os
 import threading
 from pathlib import Path
@@ -41,8 +42,9 @@ def dask_executor(scheduler: str) -> "DaskExecutor":
     cluster = None
     if scheduler == "local" or scheduler.startswith("local:"):
         with dask.config.set(SCHEDULER_CONFIG):
+            # errors only: on Ctrl-C the workers' notes on cancelled tasks would bury our message
             cluster = LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
+                                   processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
         try:

@@ -17,7 +17,7 @@ from autograder.dask_executor import SCHEDULER_CONFIG, ClusterError, dask_execut
 from autograder.store import Store  # noqa: E402
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
-EXAMPLES = ["passes_all", "fails_2_3a_label_leak", "fails_2_3d_relu_backward"]
+EXAMPLES = ["passes_all", "fails_2_2c_missing_task", "fails_broken_image_notebook"]
 BUSY_FOR = 4.0  # seconds a task must have run on a worker before that worker is killed
 
 
