@@ -54,4 +54,5 @@ def write_atomic(path: Path, content: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(content)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; tutors sharing the output folder must read it
     os.replace(tmp, path)

@@ -78,17 +78,28 @@ def test_rerun_skips_what_is_graded_and_regrades_what_changed(tmp_path):
     assert changed == {"dir02"}
 
 
+def _slow_submission(folder: Path, seconds: float) -> None:
+    """A submission whose grading takes a few seconds: a notebook that sleeps."""
+    import nbformat
+
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})  # 2d_pcl_dataset")]
+    nbformat.write(nb, folder / "pcl_binary_classification.ipynb")
+    (folder / "pen_and_paper.toml").write_text(ANSWERS)
+
+
 def test_killed_run_resumes_without_regrading(tmp_path):
     course = tmp_path / "course"
     course.mkdir()
-    for name in ("passes_all", "fails_2_3e_one_sided_difference", "fails_2_3f_hardcoded_numbers"):
-        shutil.copytree(ROOT / "submissions" / name, course / name)
+    for k in range(3):
+        _slow_submission(course / f"student{k}", 4)
     out = tmp_path / "out"
     cmd = [sys.executable, str(ROOT / "grader.py"), "grade", str(course), "--out", str(out), "-j", "1", "--quick"]
     run = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
     while not list((out / "students").glob("*/result.json")) and time.monotonic() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.2)
     os.killpg(run.pid, signal.SIGKILL)  # the machine dies: no clean-up at all
     run.wait()
     first = {p.parent.name: p.stat().st_mtime_ns for p in (out / "students").glob("*/result.json")}
