@@ -6,6 +6,7 @@ Its output is recorded in docs/reference-results.md and calibrates checks/thresh
     python scripts/measure_reference.py [--data DIR] [--quick]
 """
 import argparse
+import json
 import re
 import sys
 import tempfile
@@ -44,11 +45,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--figures", action="store_true",
+                        help="also write reference/figures.json (the reference panels of feedback pages)")
     args = parser.parse_args()
     dataset = data.resolve(args.data)
     with tempfile.TemporaryDirectory() as tmp:
         kept = Path(tmp) / "executed"
         result = grade(ROOT / "reference", quick=args.quick, dataset=dataset, keep_notebooks=kept)
+        if args.figures:
+            (ROOT / "reference" / "figures.json").write_text(json.dumps(result.figures))
         print(f"Data: {dataset.description}\n")
         print(f"Score: {result.score}/{result.max_score} automatic, suggested {result.suggested_score}; "
               f"{result.duration:.0f} s\n")
