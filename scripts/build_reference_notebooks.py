@@ -383,7 +383,10 @@ for f in (edf.Sigmoid, Tanh, ReLU, LeakyReLU):
 ]
 
 
-def build(cells, name):
+NOTEBOOKS = {"pcl_binary_classification.ipynb": PCL, "image_classification.ipynb": IMAGE}
+
+
+def notebook(cells):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for kind, tag, id, text in cells:
@@ -394,12 +397,12 @@ def build(cells, name):
         nb.cells.append(cell)
     ids = [c["id"] for c in nb.cells]
     if len(set(ids)) != len(ids):
-        raise SystemExit(f"{name}: cell ids repeat: {sorted(i for i in ids if ids.count(i) > 1)}")
+        raise ValueError(f"cell ids repeat: {sorted(i for i in ids if ids.count(i) > 1)}")
     nbformat.validate(nb)
-    nbformat.write(nb, OUT / name)
-    return OUT / name
+    return nb
 
 
 if __name__ == "__main__":
-    print(build(PCL, "pcl_binary_classification.ipynb"))
-    print(build(IMAGE, "image_classification.ipynb"))
+    for name, cells in NOTEBOOKS.items():
+        nbformat.write(notebook(cells), OUT / name)
+        print(OUT / name)

@@ -1,7 +1,9 @@
-"""The reference notebooks run end to end, as a student would run them: beside the
-course's edf.py and mnist_loader.py on the full bundled data, with no grader involved.
-Minutes of work (the course edf is slow), hence `slow`; the figures they print are
+"""The reference notebooks: written by scripts/build_reference_notebooks.py, tagged for
+every cell the grader locates, and run end to end as a student would run them (beside the
+course's edf.py and mnist_loader.py on the full bundled data, no grader involved). The
+run takes minutes (the course edf is slow), hence `slow`; the figures it prints are
 recorded in docs/reference-results.md."""
+import importlib.util
 import shutil
 
 import nbformat
@@ -9,13 +11,40 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import data
+from autograder.locate import IMAGE_KEYS, PCL_KEYS
 from autograder.stage import NOTEBOOKS, REFERENCE
+
+ROOT = REFERENCE.parent
 
 TRAINING_CELLS = {
     "pcl": ["2.2a-train", "2.2c-train"],
     "image": ["2.3a-train", "2.3c-train", "2.3d-tanh-train", "2.3d-relu-train", "2.3d-leakyrelu-train",
               "2.3f-sigmoid", "2.3f-relu", "2.3g-sigmoid", "2.3g-relu", "2.3h-sigmoid", "2.3h-relu"],
 }
+
+LOCATED = {"pcl": PCL_KEYS, "image": IMAGE_KEYS + ("2.3b-answer", "2.3i-answer")}
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("build_reference_notebooks",
+                                                  ROOT / "scripts" / "build_reference_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_is_what_the_generator_writes():
+    generator = _generator()
+    for name, cells in generator.NOTEBOOKS.items():
+        assert nbformat.writes(generator.notebook(cells)) == nbformat.writes(nbformat.read(REFERENCE / name, 4)), \
+            f"{name} differs from its generator: run python scripts/build_reference_notebooks.py"
+
+
+@pytest.mark.parametrize("kind", NOTEBOOKS)
+def test_every_located_cell_is_tagged(kind):
+    tags = [t for c in nbformat.read(REFERENCE / NOTEBOOKS[kind], 4).cells for t in c.metadata.get("tags", [])]
+    assert len(tags) == len(set(tags))
+    assert [key for key in LOCATED[kind] if key not in tags] == []
 
 
 @pytest.mark.slow
