@@ -39,11 +39,12 @@ def _inline(item: str):
         if run_ is None:
             raise EvidenceMissing(ev.missing_notebook.get("image", "no image notebook"))
         text = answer_text(run_.nb, item)
-        body = re.sub(r"<!--.*?-->", "", text, flags=re.S).strip()
+        body = re.sub(r"<!--.*?-->|\*\*your answer:?\*\*:?", "", text, flags=re.S | re.I).strip()
         if not body or PLACEHOLDER.match(body):
             return manual("no answer written", 0.0)
         hits = sum(bool(re.search(p, body, re.I)) for p in QUESTIONS[item][1])
-        return manual(f"answer to review ({hits} of {len(QUESTIONS[item][1])} expected ideas found): {body[:300]}",
+        return manual(f"answer to review ({hits} of {len(QUESTIONS[item][1])} expected ideas found): "
+                      f"{' '.join(body.split())[:300]}",
                       hits / len(QUESTIONS[item][1]))
     return run
 
