@@ -193,7 +193,7 @@ for i in range(len({values_name})):
     np.random.seed(1234)
     edf.clear_compgraph()
 {body_config}
-    # BEGIN SOLUTION build the {cls} MLP, train it for 5 epochs, keep its final errors
+    # BEGIN SOLUTION build a {cls} MLP (nLayers hidden layers of nHiddens units), train 5 epochs, append its final errors
     x_node = edf.Input()
     y_node = edf.Input()
     h = x_node
