@@ -62,11 +62,13 @@ class Dataset:
     def pcl(self) -> tuple[np.ndarray, np.ndarray]:
         return self.points[0].copy(), self.points[1].copy()
 
-    def arrays(self, part: str, *, quick: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(images float64 (N, 784) in [0, 1], labels int64 (N,)) as the notebooks load them."""
+    def arrays(self, part: str, *, quick: bool = False, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(images float64 (N, 784) in [0, 1], labels int64 (N,)) as the notebooks load them;
+        `limit` keeps the first images only (converted after slicing the memory map)."""
         if part not in PARTS:
             raise ValueError(f"part must be one of {PARTS}, not {part!r}")
         n = QUICK.get(part) if quick else None
+        n = limit if n is None else (n if limit is None else min(n, limit))
         images = np.load(self.folder / f"{part}-images.npy", mmap_mode="r")[:n]
         labels = np.load(self.folder / f"{part}-labels.npy", mmap_mode="r")[:n]
         return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)

@@ -65,7 +65,7 @@ def _sweep(sweep: str, act: str):
         if problem:
             return failed(problem)
         measured = error_percent(probabilities(cap, "test", len(labels), 10), labels)
-        head = ev.dataset.arrays("train", quick=ev.quick)[1][: len(labels)]
+        head = ev.dataset.arrays("train", quick=ev.quick, limit=len(labels))[1]
         defect = error_percent(probabilities(cap, "trainhead", len(labels), 10), head)
         last = float(test[-1])
         if abs(last - measured) > AGREE and abs(last - defect) > AGREE:
