@@ -20,8 +20,8 @@ class Data:
         self.images = rng.random((n, 784))
         self.labels = rng.integers(0, 10, n)
 
-    def arrays(self, part, quick=False):
-        return self.images, self.labels
+    def arrays(self, part, quick=False, limit=None):
+        return self.images[:limit], self.labels[:limit]
 
     def pcl(self):
         X = np.random.default_rng(1).uniform(-0.5, 0.5, (100, 2))
