@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_one_test_per_item_with_the_items_message(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # the plugin explicitly, whether or not the package (and its entry point) is installed
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", os.devnull, "-p", "autograder.pytest_plugin", "-q",
          "--submission", str(ROOT / "submissions" / "fails_2_3e_one_sided_difference"), "--submission-quick"],
