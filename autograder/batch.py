@@ -31,7 +31,8 @@ def failed_result(submission: str, dataset: str, why: str) -> Result:
 def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
               fingerprint: str | None = None) -> tuple[dict, dict[str, str]]:
     """Grade one student in a worker (a local process or a cluster node); raises only when
-    the worker cannot use the coordinator's data (missing, or another `fingerprint`).
+    the worker cannot see the coordinator's files (data with another `fingerprint`, a
+    missing submission): a failed task is graded again on the next run, a result is not.
 
     Returns the result record and the executed notebooks' text: the coordinating process
     writes everything, so the store has one writer whatever runs the grading."""
@@ -41,6 +42,9 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
     if fingerprint and dataset.fingerprint != fingerprint:  # e.g. a cluster node's own $MNIST_DIR
         raise DataError(f"this worker grades with other data ({dataset.description}); give --data and "
                         "--pcl paths that every worker sees, with the same files")
+    if missing := [p for p in sub.paths if not p.exists()]:  # not the student's fault: no grade
+        raise DataError(f"{missing[0]}: not found on this worker; the course folder must be at the "
+                        "same path on every worker")
     started = time.monotonic()
     target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
     notebooks: dict[str, str] = {}
@@ -72,7 +76,7 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
               scheduler: str | None = None) -> int:
     dataset = data.resolve(data_dir, pcl=pcl)
     print(f"Data: {dataset.description}", file=sys.stderr)
-    subs, problems = discover(root)
+    subs, problems = discover(Path(root).resolve())  # absolute: workers may start elsewhere
     for p in problems:
         print(f"skipped: {p}", file=sys.stderr)
     if only:

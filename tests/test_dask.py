@@ -108,12 +108,15 @@ def test_bad_local_worker_count(scheduler):
         dask_executor(scheduler)
 
 
-def test_worker_with_other_data_refuses_to_grade():
-    """A node whose data differ (its own $MNIST_DIR, another file at the same path) must not
-    store grades under the coordinator's data key."""
-    from autograder.discover import discover
+def test_worker_without_the_coordinators_files_refuses_to_grade(tmp_path):
+    """A node with other data (its own $MNIST_DIR, another file at the same path) or without
+    the course folder must fail the task, not store a grade that a re-run would keep."""
+    from autograder.discover import Submission, discover
     from autograder.errors import DataError
 
     sub = next(s for s in discover(SUBMISSIONS)[0] if s.student == "passes_all")
     with pytest.raises(DataError, match="other data"):
         batch.grade_one(sub, "key", data_dir=None, pcl=None, quick=True, fingerprint="not-these-data")
+    elsewhere = Submission("ann", [tmp_path / "not-mounted" / "ann"], "ann")
+    with pytest.raises(DataError, match="not found on this worker"):
+        batch.grade_one(elsewhere, "key", data_dir=None, pcl=None, quick=True)
