@@ -19,6 +19,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from autograder import sandbox
 from autograder.errors import KernelCallError
 
 PROBE_SOURCE = (Path(__file__).parent / "kernel" / "probe.py").read_text()
@@ -81,19 +82,25 @@ class KernelSession:
     # -- life cycle ------------------------------------------------------------------
     def __enter__(self) -> "KernelSession":
         self.exchange.mkdir(parents=True, exist_ok=True)
-        self.client.km = self.client.create_kernel_manager()
-        # the kernel's own log lines (e.g. its TCP warning) are not the student's business
-        self.client.start_new_kernel(env=self.env, stderr=subprocess.DEVNULL)
+        # CPU seconds are a backstop for runaway processes; wall-clock limits come first
+        cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
+        self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu)
+        # the kernel's own log lines (e.g. its TCP warning) are not the student's business,
+        # nor may it write to the grader's terminal
+        self.client.start_new_kernel(env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.client.start_new_kernel_client()
         self.deadline = time.monotonic() + self.notebook_timeout
         self._inject()
         return self
 
     def __exit__(self, *exc) -> None:
+        # nothing in a student's kernel needs a graceful end, and a stuck one would take a minute
+        self.client.shutdown_kernel = "immediate"
         try:
             self.client._cleanup_kernel()
         except Exception:  # the kernel may be long dead; shutting down is best effort
             pass
+        self._km.release()
 
     def _inject(self) -> None:
         """Seed the kernel (the course seeds only from 2.3d on) and load the probe module."""
