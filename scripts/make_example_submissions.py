@@ -75,7 +75,7 @@ def main() -> None:
 
     nb = ref(IMAGE)  # hard-coded sweep numbers instead of the measured ones
     _edit(nb, "2.3f-sigmoid", "# BEGIN SOLUTION best_sigmoid_lr",
-          "test_err_per_lr = [12.0, 9.0, 8.5]\n# BEGIN SOLUTION best_sigmoid_lr")
+          "test_err_per_lr = [3.0, 2.5, 2.0]  # the sheet says about 2 %\n# BEGIN SOLUTION best_sigmoid_lr")
     _write("fails_2_3f_hardcoded_numbers", {"2.3f-sigmoid": "fail"}, image=nb)
 
     nb = ref(IMAGE)  # the logistic regression reads the labels: a label leak
