@@ -87,8 +87,12 @@ class KernelSession:
         self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu)
         # the kernel's own log lines (e.g. its TCP warning) are not the student's business,
         # nor may it write to the grader's terminal
-        self.client.start_new_kernel(env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.client.start_new_kernel_client()
+        try:
+            self.client.start_new_kernel(env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.client.start_new_kernel_client()
+        except BaseException:
+            self._km.release()
+            raise
         self.deadline = time.monotonic() + self.notebook_timeout
         self._inject()
         return self
