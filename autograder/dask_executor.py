@@ -140,14 +140,19 @@ def _check_workers(client, scheduler: str) -> None:
         raise ClusterError(f"{scheduler}: no worker joined within {CONNECT_TIMEOUT} s; start workers with "
                            f"`dask worker {scheduler} --nthreads 1 --nworkers N`") from None
     ours = code_digest()
+    digests = client.run(code_digest, on_error="return")
+    try:  # the scheduler unpickles each task, so it needs the grader too
+        digests[f"the scheduler {scheduler}"] = client.run_on_scheduler(code_digest)
+    except Exception as exc:
+        digests[f"the scheduler {scheduler}"] = exc
     problems = []
-    for worker, found in client.run(code_digest, on_error="return").items():
+    for machine, found in digests.items():
         if isinstance(found, BaseException):
-            problems.append(f"{worker}: cannot run the grader ({type(found).__name__}: {found}); "
+            problems.append(f"{machine}: cannot run the grader ({found}); "
                             "install it there: pip install -e '.[dask]' in a checkout of the same commit")
         elif found != ours:
-            problems.append(f"{worker}: its grader code (digest {found}) differs from this one ({ours}); "
-                            "install the same commit on every worker")
+            problems.append(f"{machine}: its grader code (digest {found}) differs from this one ({ours}); "
+                            "install the same commit on the scheduler and every worker")
     for worker, threads in client.nthreads().items():
         if threads != 1:
             problems.append(f"{worker}: runs {threads} threads; a worker grades one submission at a time: "
