@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import checks
-from autograder import __version__, data
+from autograder import __version__, data, sandbox
 from autograder.capture import KernelCalls, run_notebook
 from autograder.errors import EvidenceMissing, HarnessError, SubmissionError
 from autograder.evidence import Evidence
@@ -64,7 +64,7 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
         staged = stage(submission, Path(tmp) / "work", dataset, quick=quick)
         ev = Evidence(quick=quick, dataset=dataset)
         _answers(ev, staged)
-        notes = list(staged.notes)
+        notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
         with ExitStack() as stack:
             for kind in NOTEBOOKS:
                 if kind not in staged.notebooks:
