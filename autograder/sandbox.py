@@ -125,6 +125,22 @@ def _detect(wanted: str) -> Mechanism:
     return mech
 
 
+def survey() -> dict[str, str]:
+    """Every mechanism on this machine: "" where it works, else why not."""
+    root = os.geteuid() == 0
+    found = {"prlimit": "", "setpriv": ""} if root else {"prlimit": ""}
+    found = {name: "" if shutil.which(name) else f"{name} not found" for name in found}
+    with tempfile.TemporaryDirectory(prefix="edf-acl-") as folder:
+        try:
+            _grant(Path(folder), UIDS[0], "default")
+            acl = ""
+        except OSError as exc:
+            acl = f"no POSIX ACLs in {tempfile.gettempdir()} ({exc.strerror})"
+    return {"bubblewrap": _try([*_bwrap_base(root), *_drop_uid(root, UIDS[0]), "true"], "bubblewrap"),
+            "unshare": _try([*_unshare(root), "true"], "unshare"), **found,
+            **({"POSIX ACLs": acl} if root else {})}
+
+
 def _try(cmd: list[str], what: str) -> str:
     """"" when `cmd` runs, else why not (one line)."""
     if not shutil.which(cmd[0]):
