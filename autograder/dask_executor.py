@@ -98,6 +98,8 @@ class DaskExecutor(cf.Executor):
             pass
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Close the client (and a `local` cluster); futures still running when it closes
+        never settle, so `wait=False` without `cancel_futures` is for the end of a run only."""
         if self._closed:
             return
         self._closed = True
@@ -105,9 +107,9 @@ class DaskExecutor(cf.Executor):
             running = dict(self._running)
         if cancel_futures:
             # tasks already started on a remote worker run to their end; their results are dropped
+            self.client.cancel(list(running.values()))
             for mirror in running:
                 mirror.cancel()
-            self.client.cancel(list(running.values()))
         elif wait:
             cf.wait(running)
         self.client.close()

@@ -1,9 +1,11 @@
 """Grading on Dask: a cluster of two workers, one killed in the middle of a submission,
 still gives every submission exactly one result, equal to the local pool's."""
+import operator
 import os
 import signal
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
 import pytest
@@ -76,10 +78,17 @@ def test_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path, cluster, monk
     assert "worker died" not in capsys.readouterr().err
 
 
-def test_local_scheduler_runs_a_kernel_in_each_worker():
-    """`local:N` starts N one-thread worker processes in which Jupyter kernels can start."""
+def test_local_scheduler_is_an_executor_whose_workers_start_kernels():
+    """`local:N`: N one-thread worker processes; plain futures for `wait`, errors raised by
+    `result()`; a Jupyter kernel starts in a worker, with one BLAS thread."""
     with dask_executor("local:2") as pool:
         assert sorted(pool.client.nthreads().values()) == [1, 1]
+        futures = [pool.submit(operator.truediv, 1, d) for d in (0, 4)]
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        assert done and all(isinstance(f, Future) for f in futures)
+        with pytest.raises(ZeroDivisionError):
+            futures[0].result()
+        assert futures[1].result() == 0.25
         assert pool.submit(_kernel_threads).result() == "1"
 
 
