@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import importlib.util
 import logging
 import os
 import secrets
@@ -48,7 +49,7 @@ from autograder.errors import HarnessError
 log = logging.getLogger(__name__)
 
 SWITCH = "EDF_GRADER_SANDBOX"
-REPO = Path(__file__).resolve().parent.parent  # never mounted: the key and reference live here
+CHECKOUT = Path(__file__).resolve().parent.parent  # in a checkout, the key and reference live here
 MiB, GiB = 2**20, 2**30
 LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core": 0}
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
@@ -110,35 +111,34 @@ def _detect(wanted: str) -> Mechanism:
     root = os.geteuid() == 0
     if wanted == "off":
         return Mechanism("off", as_root=root)
-    trouble = _try([*_bwrap_base(root), *_drop_uid(root, UIDS[0]), "true"], "bubblewrap")
-    if not trouble:
+    found = survey(acl=False)
+    if not found["bubblewrap"]:
         return Mechanism("bubblewrap", as_root=root)
     if wanted == "required":
-        raise SandboxError(f"{SWITCH}=required but {trouble}; install bubblewrap (apt-get install "
-                           "bubblewrap) and allow user namespaces, or set it to auto")
-    missing = trouble
-    if not _try([*_unshare(root), "true"], "unshare"):
-        mech = Mechanism("unshare", missing, root)
-    else:
-        mech = Mechanism("none", f"{missing}; {_try([*_unshare(root), 'true'], 'unshare')}", root)
+        raise SandboxError(f"{SWITCH}=required but {found['bubblewrap']}; install bubblewrap (apt-get "
+                           "install bubblewrap) and allow user namespaces, or set it to auto")
+    missing = found["bubblewrap"] + (f"; {found['unshare']}" if found["unshare"] else "")
+    mech = Mechanism("none" if found["unshare"] else "unshare", missing, root)
     log.warning("the student's kernel is NOT fully contained: %s", describe(mech))
     return mech
 
 
-def survey() -> dict[str, str]:
+def survey(*, acl: bool = True) -> dict[str, str]:
     """Every mechanism on this machine: "" where it works, else why not."""
     root = os.geteuid() == 0
-    found = {"prlimit": "", "setpriv": ""} if root else {"prlimit": ""}
-    found = {name: "" if shutil.which(name) else f"{name} not found" for name in found}
-    with tempfile.TemporaryDirectory(prefix="edf-acl-") as folder:
-        try:
-            _grant(Path(folder), UIDS[0], "default")
-            acl = ""
-        except OSError as exc:
-            acl = f"no POSIX ACLs in {tempfile.gettempdir()} ({exc.strerror})"
-    return {"bubblewrap": _try([*_bwrap_base(root), *_drop_uid(root, UIDS[0]), "true"], "bubblewrap"),
-            "unshare": _try([*_unshare(root), "true"], "unshare"), **found,
-            **({"POSIX ACLs": acl} if root else {})}
+    found = {"bubblewrap": _try([*_bwrap_base(root, root), *_drop_uid(UIDS[0] if root else None), "true"],
+                                "bubblewrap"),
+             "unshare": _try([*_unshare(root), "true"], "unshare")}
+    for tool in ("prlimit", "setpriv") if root else ("prlimit",):
+        found[tool] = "" if shutil.which(tool) else f"{tool} not found"
+    if acl and root:
+        with tempfile.TemporaryDirectory(prefix="edf-acl-") as folder:
+            try:
+                _grant(Path(folder), UIDS[0], "default")
+                found["POSIX ACLs"] = ""
+            except OSError as exc:
+                found["POSIX ACLs"] = f"no POSIX ACLs in {tempfile.gettempdir()} ({exc.strerror})"
+    return found
 
 
 def _try(cmd: list[str], what: str) -> str:
@@ -158,18 +158,18 @@ def _unshare(root: bool) -> list[str]:
     return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child"]
 
 
-def _drop_uid(root: bool, uid: int) -> list[str]:
+def _drop_uid(uid: int | None) -> list[str]:
     """Inside bubblewrap run by root: become `uid` with no groups and no capabilities."""
-    if not root:
+    if uid is None:
         return []
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--"]
 
 
-def _bwrap_base(root: bool) -> list[str]:
+def _bwrap_base(root: bool, drop_uid: bool) -> list[str]:
     if root:  # bwrap by root keeps every capability in a user namespace: no user namespace, setpriv
-        who = ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-               "--cap-add", "CAP_SETPCAP"]
+        keep = ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"] if drop_uid else []
+        who = ["--cap-drop", "ALL", *(arg for cap in keep for arg in ("--cap-add", cap))]
     else:
         who = ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
     args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -194,25 +194,41 @@ def _python_paths() -> list[str]:
     if site.ENABLE_USER_SITE:
         wanted.append(site.getusersitepackages())
     wanted += os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    secret = CHECKOUT if (CHECKOUT / "reference").is_dir() else None  # installed: see _grader_packages
     paths: list[str] = []
     for path in sorted({p for w in wanted if w and os.path.isdir(w) for p in (os.path.abspath(w), os.path.realpath(w))}):
-        if REPO.is_relative_to(path) or (Path(path).is_relative_to(REPO) and path not in (sys.prefix, sys.exec_prefix)):
+        if secret and (secret.is_relative_to(path) or (Path(path).is_relative_to(secret)
+                                                       and path not in (sys.prefix, sys.exec_prefix))):
             continue
         if not any(Path(path).is_relative_to(p) for p in (*paths, *SYSTEM)):
             paths.append(path)
     return paths
 
 
+def _grader_packages(mounted: list[str]) -> list[str]:
+    """The grader's own packages where they lie in a mounted folder (installed, not editable)."""
+    found = []
+    for name in ("autograder", "checks"):
+        spec = importlib.util.find_spec(name)
+        folder = Path(spec.origin).parent if spec and spec.origin else None
+        if folder and any(folder.is_relative_to(m) for m in mounted):
+            found.append(str(folder))
+    return found
+
+
 def _binds(workdir: Path, rundir: Path) -> list[str]:
     args: list[str] = []
     made: set[str] = set()
-    mounts = [("--ro-bind", p) for p in _python_paths()] + [("--bind", str(rundir)), ("--bind", str(workdir))]
+    python = _python_paths()
+    mounts = [("--ro-bind", p) for p in python] + [("--bind", str(rundir)), ("--bind", str(workdir))]
     for kind, path in mounts:
         for parent in reversed(Path(path).parents[:-1]):  # bwrap would make them 0700: root-only
             if str(parent) not in made and not any(parent.is_relative_to(s) for s in SYSTEM):
                 made.add(str(parent))
                 args += ["--perms", "0755", "--dir", str(parent)]
         args += [kind, path, path]
+    for folder in _grader_packages(python):  # an empty, read-only folder in their place
+        args += ["--perms", "0555", "--size", "4096", "--tmpfs", folder]
     # bwrap's own root and /dev are writable tmpfs of half the RAM: make them read-only
     return args + ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", str(workdir)]
 
@@ -429,7 +445,7 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> Sand
         if uid is not None and not _hand_over(workdir, Path(exchange).absolute(), rundir, uid):
             uid = None
         km.uid = uid
-        km.prefix = [*_bwrap_base(mech.as_root), *_binds(workdir, rundir), *_drop_uid(uid is not None, uid),
+        km.prefix = [*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
                      *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root)]
     elif mech.name == "unshare":
         km.prefix = [*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root)]
