@@ -28,6 +28,7 @@ import logging
 import os
 import secrets
 import shutil
+import site
 import struct
 import subprocess
 import sys
@@ -53,7 +54,7 @@ CHECKOUT = Path(__file__).resolve().parent.parent  # in a checkout, the key and 
 MiB, GiB = 2**20, 2**30
 LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core": 0}
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
-MAX_MESSAGE = 16 * MiB      # ZMQ drops a larger message unread (the prototype's flood: 1.5 GB -> 51 MB)
+MAX_MESSAGE = 16 * MiB      # ZMQ drops a larger message unread (a 200 MB print: grader +600 MiB without)
 CELL_OUTPUT = 4 * MiB       # output kept per cell (or probe); the rest is dropped with a notice
 UIDS = (1_500_000_000, 1_600_000_000)  # one unused uid per kernel, so RLIMIT_NPROC counts only it
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -188,8 +189,6 @@ def _bwrap_base(root: bool, drop_uid: bool) -> list[str]:
 def _python_paths() -> list[str]:
     """Folders the kernel's interpreter needs, read-only: its prefixes, site-packages and
     PYTHONPATH entries, never a folder holding the grader's repository."""
-    import site
-
     wanted = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, *site.getsitepackages()]
     if site.ENABLE_USER_SITE:
         wanted.append(site.getusersitepackages())
@@ -269,7 +268,8 @@ def _hand_over(workdir: Path, exchange: Path, rundir: Path, uid: int) -> bool:
         _grant(workdir, uid, "access")
         _grant(exchange, uid, "default")
     except OSError as exc:
-        log.warning("%s: no POSIX ACLs here (%s); this kernel keeps the grader's uid", workdir, exc.strerror)
+        log.warning("%s: no POSIX ACLs here (%s); this kernel runs as uid 0 without capabilities",
+                    workdir, exc.strerror)
         return False
     os.chmod(workdir, os.stat(workdir).st_mode | 0o1000)
     for path in (rundir, *rundir.rglob("*")):  # ipc sockets, matplotlib's cache
@@ -283,8 +283,6 @@ def _environ(env: dict[str, str], mech: Mechanism, rundir: Path) -> dict[str, st
     if mech.contained:
         kept.update(HOME="/tmp", TMPDIR="/tmp", USER="student", LOGNAME="student",
                     MPLCONFIGDIR=str(rundir / "mpl"))
-        import site
-
         if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
             kept["PYTHONUSERBASE"] = site.getuserbase()
     else:
@@ -390,7 +388,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     allow-list; its client keeps a bounded amount of output."""
 
     client_factory = Type(CappedClient, klass=AsyncKernelClient)
-    prefix: list[str] = []
+    prefix: tuple[str, ...] = ()
     mech = Mechanism("off")
     uid: int | None = None
     rundir: Path | None = None
@@ -403,7 +401,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return spec
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
-        return self.prefix + super().format_kernel_cmd(extra_arguments)
+        return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
@@ -445,10 +443,10 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> Sand
         if uid is not None and not _hand_over(workdir, Path(exchange).absolute(), rundir, uid):
             uid = None
         km.uid = uid
-        km.prefix = [*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
-                     *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root)]
+        km.prefix = (*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
+                     *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root))
     elif mech.name == "unshare":
-        km.prefix = [*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root)]
+        km.prefix = (*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root))
     else:
-        km.prefix = _prlimit(cpu_seconds, own_count=False)
+        km.prefix = tuple(_prlimit(cpu_seconds, own_count=False))
     return km
