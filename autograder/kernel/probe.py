@@ -164,10 +164,6 @@ def stash(out_dir, g, key, names):
         _json.dump(sorted(STASH[key]), fh)
 
 
-class _Leaf:
-    pass
-
-
 def call_activation(out_dir, in_file, key, name):
     """Forward and backward of a student's activation class on grader inputs.
     The input leaf's grad starts at `grad0` so that overwriting (instead of
