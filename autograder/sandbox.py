@@ -77,8 +77,12 @@ class Mechanism:
         return self.name == "bubblewrap"
 
 
-def _limits_text(cpu: str = "per notebook") -> str:
-    return (f"rlimits AS={LIMITS['as'] // GiB}G CPU={cpu} NPROC={LIMITS['nproc']} "
+def _limits_text(mech: Mechanism) -> str:
+    if not shutil.which("prlimit"):
+        return "NO resource limits (prlimit not found)"
+    own_count = mech.contained or (mech.name == "unshare" and not mech.as_root)
+    nproc = f"NPROC={LIMITS['nproc']}" if own_count else "NPROC not limited"
+    return (f"rlimits AS={LIMITS['as'] // GiB}G CPU=per notebook {nproc} "
             f"FSIZE={LIMITS['fsize'] // GiB}G NOFILE={LIMITS['nofile']}")
 
 
@@ -88,7 +92,7 @@ def describe(mech: Mechanism | None = None) -> str:
     output = f"output kept per cell <= {CELL_OUTPUT // MiB} MiB"
     if mech.name == "off":
         return f"sandbox off ({SWITCH}=off): NOT network-isolated, file system NOT isolated, no limits; {output}"
-    limits = _limits_text() if shutil.which("prlimit") else "NO resource limits (prlimit not found)"
+    limits = _limits_text(mech)
     if mech.contained:
         who = f"own uid per kernel ({UIDS[0]}+)" if mech.as_root else "user namespace, no new ones"
         return (f"bubblewrap: net+pid+ipc+uts namespaces, {who}, read-only system, only the work folder "
@@ -156,7 +160,7 @@ def _try(cmd: list[str], what: str) -> str:
 
 def _unshare(root: bool) -> list[str]:
     user = [] if root else ["--user", "--map-root-user"]
-    return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child"]
+    return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
 
 
 def _drop_uid(uid: int | None) -> list[str]:
