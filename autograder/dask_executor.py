@@ -44,7 +44,7 @@ def dask_executor(scheduler: str) -> "DaskExecutor":
         with dask.config.set(SCHEDULER_CONFIG):
             # errors only: on Ctrl-C the workers' notes on cancelled tasks would bury our message
             cluster = LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1,
-                                   processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                   processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
         try:

@@ -47,7 +47,7 @@ def kill_busy_worker(cluster, stop: threading.Event) -> list:
 def cluster():
     with dask.config.set(SCHEDULER_CONFIG):
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster:
+                                      dashboard_address=":0") as cluster:
             yield cluster
 
 
