@@ -106,7 +106,7 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
                         failed += any(i["status"] == ERROR for i in record["items"])
                     except Exception as exc:  # the worker process itself died
                         failed += 1
-                        print(f"\n{sub.student}: worker died ({exc}); run again to retry", file=sys.stderr)
+                        print(f"\n{sub.student}: not graded ({exc}); run again to retry", file=sys.stderr)
                     bar.update(1)
                     bar.set_postfix(running=min(jobs, len(pending)), failed=failed)
         except KeyboardInterrupt:
