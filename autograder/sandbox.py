@@ -429,6 +429,19 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self.rundir, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=None)
+def _sweep() -> None:
+    """Once per process: remove the run folders of graders killed before they could."""
+    for folder in Path(tempfile.gettempdir()).glob("edf-kernel-*-*"):
+        pid = folder.name.split("-")[2]
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, PermissionError):  # not ours, or a live process of another user
+            continue
+
+
 def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> SandboxedKernelManager:
     """A manager for one kernel working in `workdir` that writes probe results under `exchange`."""
     mech = mechanism()
@@ -436,8 +449,9 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> Sand
         km = SandboxedKernelManager(kernel_name="python3")
         km.mech = mech
         return km
+    _sweep()
     workdir = Path(workdir).absolute()
-    rundir = Path(tempfile.mkdtemp(prefix="edf-kernel-"))
+    rundir = Path(tempfile.mkdtemp(prefix=f"edf-kernel-{os.getpid()}-"))
     km = SandboxedKernelManager(kernel_name="python3", transport="ipc", ip=str(rundir / "k"),
                                 connection_file=str(rundir / "kernel.json"))
     km.mech, km.rundir = mech, rundir
