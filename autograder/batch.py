@@ -10,6 +10,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 import checks
@@ -48,7 +49,9 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
     started = time.monotonic()
     target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
     notebooks: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="edf-kept-") as kept:
+    # one BLAS thread in the worker too (its kernels get it from their environment), so that
+    # -j N workers on N cores do not oversubscribe them
+    with threadpool_limits(limits=1), tempfile.TemporaryDirectory(prefix="edf-kept-") as kept:
         try:
             result = grade(target, quick=quick, dataset=dataset, keep_notebooks=Path(kept))
         except SubmissionError as exc:

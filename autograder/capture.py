@@ -76,7 +76,7 @@ def _probe(session: KernelSession, kind: str, action: tuple, inputs) -> dict:
                                     exchange.read_arrays(out / "params.npz"))}
     if name == "eval":
         feed = session.exchange / "inputs.npz"
-        np.savez(feed, **{n: inputs[n] for n in action[1]})
+        exchange.write_arrays(feed, **{n: inputs[n] for n in action[1]})
         try:
             out = session.call("evaluate", str(feed), GLOBALS, N_CLASSES[kind])
         finally:
@@ -144,7 +144,7 @@ class KernelCalls:
 
     def _feed(self, **arrays) -> Path:
         feed = self._session().exchange / "call-inputs.npz"
-        np.savez(feed, **arrays)
+        exchange.write_arrays(feed, **arrays)
         return feed
 
     def activation(self, key: str, cls: str, x, upstream, grad0) -> tuple[np.ndarray, np.ndarray]:

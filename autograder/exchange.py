@@ -48,6 +48,18 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise KernelCallError(f"{path.name} is not a valid array file: {exc}") from None
 
 
+def write_arrays(path: Path, **arrays) -> None:
+    """Write grader inputs for the kernel without following anything planted at `path`:
+    whatever is there is removed (unlink does not follow links), then created exclusively."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
 def checked(array, name: str, *, shape: tuple | None = None, finite: bool = True) -> np.ndarray:
     """A float64 copy of `array` after checking it is numeric, of `shape` (None = any
     size in that axis), and finite."""

@@ -1,6 +1,7 @@
 """Every example submission gets the verdicts its expected.json names (quick mode in the
 default suite; the full run is in `tox -e slow`)."""
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,22 @@ def test_example_full(example):
     result = _check(example, quick=False)
     if example.name == "passes_all":
         assert result.suggested_score == result.max_score == 40
+
+
+def test_batch_of_the_examples_gives_their_expected_verdicts(tmp_path):
+    """`grader.py grade submissions -j 2` (quick): the same verdicts, through the batch path."""
+    from autograder.batch import grade_all
+
+    course = tmp_path / "course"
+    course.mkdir()
+    for example in EXAMPLES:
+        if "never_finishes" not in example.name:  # its 60 s time limit is tested on its own above
+            shutil.copytree(example, course / example.name)
+    assert grade_all(course, tmp_path / "out", jobs=2, quick=True) == 0
+    for example in EXAMPLES:
+        if "never_finishes" in example.name:
+            continue
+        record = json.loads((tmp_path / "out" / "students" / example.name / "result.json").read_text())
+        wrong = {i["id"]: i["status"] for i in record["items"]
+                 if i["status"] not in expected_status(example, i["id"], quick=True)}
+        assert wrong == {}, example.name

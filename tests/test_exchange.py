@@ -46,3 +46,13 @@ def test_checked_rejects_bad_arrays(array, shape, problem):
 
 def test_checked_accepts_any_length_for_none():
     assert exchange.checked(np.ones((7, 2), np.float32), "x", shape=(None, 2)).dtype == np.float64
+
+
+def test_inputs_are_not_written_through_a_planted_link(tmp_path):
+    victim = tmp_path / "grader-file"
+    victim.write_text("precious")
+    (tmp_path / "inputs.npz").symlink_to(victim)
+    exchange.write_arrays(tmp_path / "inputs.npz", x=np.ones(3))
+    assert victim.read_text() == "precious"
+    assert not (tmp_path / "inputs.npz").is_symlink()
+    assert exchange.read_arrays(tmp_path / "inputs.npz")["x"].sum() == 3
