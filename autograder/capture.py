@@ -56,16 +56,22 @@ class NotebookEvidence:
     located: dict[str, int] = field(default_factory=dict)
 
 
-def grader_inputs(dataset, quick: bool) -> dict[str, np.ndarray]:
-    """The arrays the grader sends into kernels, by the names PLAN uses."""
-    test = dataset.arrays("test", quick=quick)[0]
-    return {
-        "points": dataset.pcl()[0],
-        "heldout": dataset.arrays("heldout")[0],
-        "test": test,
-        # the course's run_epoch defect evaluates the first training images instead
-        "trainhead": dataset.arrays("train", quick=quick, limit=len(test))[0],
-    }
+class GraderInputs(dict):
+    """The arrays the grader sends into kernels, by the names PLAN uses, each made on first use."""
+
+    def __init__(self, dataset, quick: bool):
+        super().__init__()
+        self._make = {
+            "points": lambda: dataset.pcl()[0],
+            "heldout": lambda: dataset.arrays("heldout")[0],
+            "test": lambda: dataset.arrays("test", quick=quick)[0],
+            # the course's run_epoch defect evaluates the first training images instead
+            "trainhead": lambda: dataset.arrays("train", quick=quick, limit=len(self["test"]))[0],
+        }
+
+    def __missing__(self, name: str) -> np.ndarray:
+        self[name] = value = self._make[name]()
+        return value
 
 
 def _probe(session: KernelSession, kind: str, action: tuple, inputs) -> dict:
@@ -109,7 +115,7 @@ def run_notebook(session: KernelSession, kind: str, dataset, *, quick: bool) -> 
     evidence = NotebookEvidence(kind, nb)
     evidence.located, evidence.missing = locate(nb, kind)
     at = {index: key for key, index in evidence.located.items()}
-    inputs = grader_inputs(dataset, quick)
+    inputs = GraderInputs(dataset, quick)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue

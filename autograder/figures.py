@@ -8,11 +8,9 @@ import numpy as np
 
 from autograder.errors import HarnessError
 from autograder.graph import forward
+from autograder.locate import ACT_CLASS, SWEEP_CONFIGS, SWEEPS
 
 GRID = np.linspace(-0.5, 0.5, 61)
-ACTIVATIONS = {"tanh": "Tanh", "relu": "ReLU", "leakyrelu": "LeakyReLU"}
-SWEEPS = {"2.3f": "lr", "2.3g": "depth", "2.3h": "hidden"}
-CONFIGS = {"lr": [0.1, 0.5, 1.0], "depth": [2, 4, 6], "hidden": [32, 64, 128]}
 
 
 def _pcl(ev, out: dict) -> None:
@@ -31,7 +29,7 @@ def _pcl(ev, out: dict) -> None:
 def _activations(ev, out: dict) -> None:
     x = np.linspace(-3, 3, 121)[None, :] + 1e-3
     curves = {}
-    for act, cls in ACTIVATIONS.items():
+    for act, cls in ACT_CLASS.items():
         try:
             value, grad = ev.calls["image"].activation(f"2.3d-{act}", cls, x, np.ones_like(x), np.zeros_like(x))
         except (HarnessError, KeyError):
@@ -51,7 +49,7 @@ def _sweeps(ev, out: dict) -> None:
                 continue
             train, test = values.get(f"train_err_per_{what}"), values.get(f"test_err_per_{what}")
             if train is not None and test is not None and train.size == test.size == 3:
-                sweeps[f"{sweep}-{act}"] = {"configs": CONFIGS[what], "train": train.ravel().tolist(),
+                sweeps[f"{sweep}-{act}"] = {"configs": SWEEP_CONFIGS[what], "train": train.ravel().tolist(),
                                             "test": test.ravel().tolist()}
     if sweeps:
         out["sweeps"] = sweeps

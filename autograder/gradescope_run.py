@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder import __version__
+from autograder.batch import failed_result
 from autograder.errors import HarnessError
 from autograder.gradescope import results_json
 from autograder.report import write_atomic
@@ -23,21 +23,22 @@ def main() -> int:
     config_file = root / "source" / "config.json"
     config = json.loads(config_file.read_text()) if config_file.exists() else {}
     started = time.monotonic()
+    unusable = ""
     try:
         from autograder.pipeline import grade
 
         record = grade(root / "submission", quick=bool(config.get("quick"))).to_dict()
         record.pop("figures", None)
     except HarnessError as exc:  # an unusable submission: a readable zero, not a crash
-        record = {"items": [], "max_score": 40, "manual_pending": 0, "notes": [str(exc)],
-                  "dataset": "", "grader_version": __version__, "duration": time.monotonic() - started}
+        unusable = str(exc)
+        record = failed_result("submission", "", unusable).to_dict() | {"duration": time.monotonic() - started}
     results = results_json(record)
     hidden = set(config.get("hidden_until_due", []))
     for test in results["tests"]:
         if test.get("number") in hidden and test.get("visibility") == "visible":
             test["visibility"] = "after_due_date"
-    if not record["items"]:
-        results["output"] = "The submission could not be graded: " + "; ".join(record["notes"])
+    if unusable:
+        results["output"] = f"The submission could not be graded: {unusable}"
     write_atomic(root / "results" / "results.json", json.dumps(results, indent=1))
     print(results["output"])
     return 0

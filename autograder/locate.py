@@ -12,6 +12,7 @@ PCL_KEYS = ("2.2a-train", "2.2b", "2.2c-train", "2.2d")
 ACTS = ("tanh", "relu", "leakyrelu")
 ACT_CLASS = {"tanh": "Tanh", "relu": "ReLU", "leakyrelu": "LeakyReLU"}
 SWEEPS = {"2.3f": "lr", "2.3g": "depth", "2.3h": "hidden"}
+SWEEP_CONFIGS = {"lr": [0.1, 0.5, 1.0], "depth": [2, 4, 6], "hidden": [32, 64, 128]}  # the course's lists
 IMAGE_KEYS = (
     ("2.3a-train", "2.3c-train")
     + tuple(f"2.3d-{a}" for a in ACTS) + tuple(f"2.3d-{a}-train" for a in ACTS)

@@ -3,13 +3,13 @@ grader on held-out images the notebooks never see."""
 from __future__ import annotations
 
 from autograder.capture import graph_of
+from autograder.locate import ACT_CLASS
 from autograder.score import failed, passed
 from checks import check
 from checks.common import error_percent, own_forward_agrees, probabilities, structure
 from checks.thresholds import MAX_ERROR
 
 HIDDEN = 64
-ACT_CLASS = {"tanh": "Tanh", "relu": "ReLU", "leakyrelu": "LeakyReLU"}
 
 
 def mlp(act: str) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import exchange
+from autograder import exchange, locate
 from autograder.capture import SWEEP_LISTS, graph_of
 from autograder.errors import EvidenceMissing
 from autograder.score import failed, passed
@@ -13,7 +13,7 @@ from checks import check
 from checks.common import error_percent, probabilities
 
 AGREE = 0.15  # percentage points between the reported and the measured last error
-SWEEPS = {"2.3f": ("lr", [0.1, 0.5, 1.0]), "2.3g": ("depth", [2, 4, 6]), "2.3h": ("hidden", [32, 64, 128])}
+SWEEPS = {sweep: (what, locate.SWEEP_CONFIGS[what]) for sweep, what in locate.SWEEPS.items()}
 ACT = {"sigmoid": "Sigmoid", "relu": "ReLU"}
 
 

@@ -57,7 +57,7 @@ def sweep_capture(data, reported, best, probs):
             "eval": {"test_0": p, "test_1": p, "trainhead_0": p, "trainhead_1": p}}
 
 
-def test_sweep_passes_when_the_last_error_is_the_measured_one():
+def test_sweep_checks_the_activation_of_the_last_graph():
     data = Data()
     measured = float(np.mean(data.labels != 0) * 100)
     ev = evidence({"2.3f-sigmoid": sweep_capture(data, [99.0, 98.0, measured], 1.0, np.zeros(50, int))}, data)

@@ -26,18 +26,18 @@ def _module(name: str, path: Path):
 edf = _module("pcl_test_edf", ROOT / "reference" / "edf.py")
 
 
-class SingleProbToProbVector(edf.CompNode):
-    """The notebook's given node: (N, 1) probability p -> (N, 2) matrix [p, 1 - p]."""
+def _given_node():
+    """The notebook's own given SingleProbToProbVector cell, run against this edf (not a copy)."""
+    import nbformat
 
-    def __init__(self, p):
-        edf.CompNodes.append(self)
-        self.p = p
+    nb = nbformat.read(ROOT / "reference" / "pcl_binary_classification.ipynb", 4)
+    cell = next(c for c in nb.cells if "2.2-given-probvector" in c.metadata.get("tags", []))
+    namespace = {"edf": edf, "np": np}
+    exec(cell.source, namespace)
+    return namespace["SingleProbToProbVector"]
 
-    def forward(self):
-        self.value = np.hstack([self.p.value, 1 - self.p.value])
 
-    def backward(self):
-        self.p.addgrad(self.grad[:, :1] - self.grad[:, 1:])
+SingleProbToProbVector = _given_node()
 
 
 def load(path: Path) -> tuple[np.ndarray, np.ndarray]:
