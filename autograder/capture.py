@@ -1,9 +1,9 @@
-"""Evidence capture: run a notebook cell by cell and, right after the cell that completes
-a subtask, ask the kernel for what the checks need, before later cells overwrite it.
-
-PLAN lists, per capture key, the probes to send: the trained graph ("graph"), its
-output on grader-chosen inputs ("eval"), plain values ("values") and references to the
-student's classes for later calls ("stash").
+"""Evidence capture: run a notebook cell by cell and record, after every cell, what the
+kernel holds: the EDF graph (its structure and a checksum of its weights), the names the
+sheet asks for, replaced functions and refused operations. When a cell leaves a new or
+newly trained graph, the grader also takes its weights and its output on grader-chosen
+inputs right then, before later cells overwrite them. Which snapshot serves which subtask
+is decided afterwards, by what the graphs are (`assign.py`), not by where the code stands.
 """
 from __future__ import annotations
 
@@ -16,34 +16,24 @@ from autograder import exchange
 from autograder.errors import KernelCallError
 from autograder.execute import GLOBALS, CellRun, KernelSession
 from autograder.graph import Graph, from_files
-from autograder.locate import ACT_CLASS, SWEEPS, locate
+from autograder.plan import NotebookPlan
 
-N_CLASSES = {"pcl": 2, "image": 10}
-SWEEP_NAMES = {
-    what: [f"train_err_per_{what}", f"test_err_per_{what}", f"best_sigmoid_{what}", f"best_relu_{what}"]
-    for what in SWEEPS.values()
-}
-SWEEP_LISTS = {"lr": "learning_rates", "depth": "num_layers", "hidden": "num_hidden"}
+DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
-PLAN: dict[str, list[tuple]] = {
-    "2.2a-train": [("graph",), ("eval", ("points",))],
-    "2.2b": [("values", ("X_plot", "output.value"))],
-    "2.2c-train": [("graph",), ("eval", ("points",))],
-    "2.2d": [("values", ("X_plot", "output.value"))],
-    "2.3a-train": [("graph",), ("eval", ("heldout",))],
-    "2.3c-train": [("graph",), ("eval", ("heldout",))],
-    "2.3e": [("stash", ("numerical_differentiation",))],
-}
-for _act, _cls in ACT_CLASS.items():
-    PLAN[f"2.3d-{_act}"] = [("stash", (_cls,))]
-    PLAN[f"2.3d-{_act}-train"] = [("graph",), ("eval", ("heldout",))]
-for _sweep, _what in SWEEPS.items():
-    for _act in ("sigmoid", "relu"):
-        PLAN[f"{_sweep}-{_act}"] = [
-            ("values", tuple(SWEEP_NAMES[_what]) + (SWEEP_LISTS[_what],)),
-            ("graph",), ("eval", ("test", "trainhead")),
-        ]
-END_VALUES = {"image": tuple(n for names in SWEEP_NAMES.values() for n in names)}
+
+@dataclass
+class Snapshot:
+    """The kernel's state right after one code cell."""
+
+    cell: int                       # index in the notebook's cells
+    run: CellRun
+    graph: Graph | None = None      # structure only; the arrays are in `capture`
+    names: dict = field(default_factory=dict)
+    lists: dict = field(default_factory=dict)   # name -> short list of numbers in the namespace
+    tampered: list = field(default_factory=list)
+    audit: list = field(default_factory=list)
+    capture: dict | None = None     # weights and outputs, taken when the graph changed
+    problem: str = ""               # why the snapshot is incomplete
 
 
 @dataclass
@@ -51,13 +41,16 @@ class NotebookEvidence:
     kind: str
     nb: object = None
     runs: list[CellRun] = field(default_factory=list)
-    captures: dict[str, dict] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)
-    located: dict[str, int] = field(default_factory=dict)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    captures: dict[str, dict] = field(default_factory=dict)   # capture key -> evidence
+    missing: dict[str, str] = field(default_factory=dict)     # capture key -> why there is none
+    dead: str = ""                                            # why the kernel stopped early
+    replay: str = ""                                          # what was re-run after it stopped
+    stashed: list[str] = field(default_factory=list)          # definitions kept for later calls
 
 
 class GraderInputs(dict):
-    """The arrays the grader sends into kernels, by the names PLAN uses, each made on first use."""
+    """The arrays the grader sends into kernels, by the names plans use, each made on first use."""
 
     def __init__(self, dataset, quick: bool):
         super().__init__()
@@ -74,74 +67,97 @@ class GraderInputs(dict):
         return value
 
 
-def _probe(session: KernelSession, kind: str, action: tuple, inputs) -> dict:
-    name = action[0]
-    if name == "graph":
-        out = session.call("describe_graph", GLOBALS)
-        return {"graph": from_files(exchange.read_json(out / "graph.json"),
-                                    exchange.read_arrays(out / "params.npz"))}
-    if name == "eval":
+def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> Snapshot:
+    snap = Snapshot(run.index, run)
+    try:
+        report = exchange.read_json(session.call("snapshot", GLOBALS, plan.watched()) / "snapshot.json")
+        snap.names = dict(report.get("names") or {})
+        snap.lists = {str(k): v for k, v in dict(report.get("lists") or {}).items() if isinstance(v, list)}
+        snap.tampered = [str(t) for t in report.get("tampered") or []]
+        snap.audit = [list(map(str, a))[:2] for a in report.get("audit") or []]
+        if report.get("graph"):
+            snap.graph = from_files(report["graph"])
+    except (KernelCallError, AttributeError, TypeError, ValueError) as exc:
+        snap.problem = str(exc)
+    return snap
+
+
+def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: GraderInputs) -> dict:
+    """Weights, and the graph's output on grader inputs (a trained model) or the values it
+    drew (a plot), taken now: later cells rebind and retrain."""
+    plot = not graph.has_loss()
+    record: dict = {}
+    try:
+        out = session.call("describe_graph", GLOBALS, plot)
+        arrays = exchange.read_arrays(out / "params.npz")
+        record["graph"] = from_files(exchange.read_json(out / "graph.json"),
+                                     {k: v for k, v in arrays.items() if k.startswith("p")})
+        if plot:
+            record["plot"] = {k: arrays[k] for k in ("x_value", "out_value") if k in arrays}
+            return record
         feed = session.exchange / "inputs.npz"
-        exchange.write_arrays(feed, **{n: inputs[n] for n in action[1]})
+        exchange.write_arrays(feed, **{n: inputs[n] for n in plan.inputs})
         try:
-            out = session.call("evaluate", str(feed), GLOBALS, N_CLASSES[kind])
+            out = session.call("evaluate", str(feed), GLOBALS, plan.classes)
         finally:
             feed.unlink(missing_ok=True)
-        return {"eval": exchange.read_arrays(out / "eval.npz")}
-    if name == "values":
-        out = session.call("values", GLOBALS, list(action[1]))
-        report = exchange.read_json(out / "values.json")
-        return {"values": exchange.read_arrays(out / "values.npz"), "absent": report}
-    if name == "stash":
-        return {"stash": exchange.read_json(session.call("stash", GLOBALS, action[-1][0], list(action[1])) / "stash.json")}
-    raise ValueError(name)
-
-
-def _capture(session, kind, key, inputs, run: CellRun) -> dict:
-    record: dict = {"cell": run.index, "cell_status": run.status, "cell_error": run.error}
-    for action in PLAN[key]:
-        if action[0] == "stash":
-            action = action + ((key,),)
-        try:
-            record.update(_probe(session, kind, action, inputs))
-        except (KernelCallError, LookupError) as exc:
-            record.setdefault("problems", []).append(f"{action[0]}: {exc}")
+        record["eval"] = exchange.read_arrays(out / "eval.npz")
+    except (KernelCallError, LookupError) as exc:
+        record.setdefault("problems", []).append(str(exc))
     return record
 
 
-def run_notebook(session: KernelSession, kind: str, dataset, *, quick: bool) -> NotebookEvidence:
-    """Execute every cell, capturing evidence after the located cells."""
-    nb = session.nb
-    evidence = NotebookEvidence(kind, nb)
-    evidence.located, evidence.missing = locate(nb, kind)
-    at = {index: key for key, index in evidence.located.items()}
+def _wanted(plan: NotebookPlan, graph: Graph) -> bool:
+    """Trained models always; graphs without a loss only where the plan draws plots."""
+    if graph.has_loss():
+        return True
+    shape = graph.input_shape()
+    return any(s.kind == "plot" for s in plan.slots) and shape is not None and len(shape) == 2
+
+
+def run_notebook(session: KernelSession, plan: NotebookPlan, dataset, *, quick: bool) -> NotebookEvidence:
+    """Execute every cell, snapshotting after each; capture graphs when they change."""
+    from autograder.assign import assign
+
+    evidence = NotebookEvidence(plan.kind, session.nb)
     inputs = GraderInputs(dataset, quick)
-    for index, cell in enumerate(nb.cells):
+    last_state = None
+    for index, cell in enumerate(session.nb.cells):
         if cell.cell_type != "code":
             continue
         run = session.run_cell(index)
         evidence.runs.append(run)
-        key = at.get(index)
-        if key is None:
+        if session.dead_reason:
             continue
-        if run.status in ("not run", "dead kernel", "timeout") and session.dead_reason:
-            evidence.missing[key] = f"cell {index} ({key}): {run.status}: {run.error}"
-            continue
-        evidence.captures[key] = _capture(session, kind, key, inputs, run)
-    if kind in END_VALUES and not session.dead_reason:
+        snap = _read_snapshot(session, plan, run)
+        evidence.snapshots.append(snap)
+        state = (snap.graph.identity(), snap.graph.weights_checksum()) if snap.graph else None
+        if snap.graph is not None and state != last_state and _wanted(plan, snap.graph):
+            snap.capture = _capture(session, plan, snap.graph, inputs)
+        last_state = state
+    evidence.dead = session.dead_reason
+    if plan.definitions and not session.dead_reason:
         try:
-            evidence.captures["end"] = _probe(session, kind, ("values", END_VALUES[kind]), inputs)
-        except KernelCallError as exc:
-            evidence.missing["end"] = str(exc)
+            evidence.stashed = stash_definitions(session, plan)
+        except KernelCallError:
+            pass  # the checks that call them say the names are not there
+    assign(plan, evidence)
     return evidence
+
+
+def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
+    """Keep the classes and functions checks call, as the notebook left them."""
+    out = session.call("stash", GLOBALS, DEFINITIONS, list(plan.definitions.values()))
+    return list(exchange.read_json(out / "stash.json"))
 
 
 class KernelCalls:
     """Calls that checks make into a live kernel, with grader inputs and validated outputs."""
 
-    def __init__(self, session: KernelSession | None, reason: str = ""):
+    def __init__(self, session: KernelSession | None, reason: str = "", stashed=()):
         self.session = session
         self.reason = reason
+        self.stashed = set(stashed)
 
     def _session(self) -> KernelSession:
         if self.session is None or self.session.dead_reason:
@@ -153,10 +169,10 @@ class KernelCalls:
         exchange.write_arrays(feed, **arrays)
         return feed
 
-    def activation(self, key: str, cls: str, x, upstream, grad0) -> tuple[np.ndarray, np.ndarray]:
+    def activation(self, cls: str, x, upstream, grad0) -> tuple[np.ndarray, np.ndarray]:
         """(forward value, gradient accumulated into the input) of the student's class."""
         feed = self._feed(x=x, upstream=upstream, grad0=grad0)
-        out = self._session().call("call_activation", str(feed), key, cls, timeout=30)
+        out = self._session().call("call_activation", str(feed), DEFINITIONS, cls, timeout=30)
         got = exchange.read_arrays(out / "act.npz")
         if "value" not in got or "grad" not in got:
             raise KernelCallError("the activation call returned no value/gradient")
@@ -164,12 +180,12 @@ class KernelCalls:
         grad = exchange.checked(got["grad"], f"{cls}.backward gradient", shape=x.shape, finite=False)
         return value, grad
 
-    def numdiff(self, key: str, fname: str, which, x) -> np.ndarray:
-        """The student's numerical gradient of `which` ("sigmoid", "cube" or a stash
-        (key, class name)) at `x`."""
+    def numdiff(self, fname: str, which, x) -> np.ndarray:
+        """The student's numerical gradient of `which` ("sigmoid", "cube" or the name of a
+        stashed class) at `x`."""
         feed = self._feed(x=x)
-        arg = which if isinstance(which, str) else tuple(which)
-        out = self._session().call("call_numdiff", str(feed), key, fname, arg, timeout=30)
+        arg = which if which in ("sigmoid", "cube") else (DEFINITIONS, which)
+        out = self._session().call("call_numdiff", str(feed), DEFINITIONS, fname, arg, timeout=30)
         got = exchange.read_arrays(out / "numdiff.npz")
         return exchange.checked(got.get("numeric", np.zeros(0)), "numeric_grad", shape=x.shape, finite=False)
 
@@ -180,7 +196,7 @@ def cell_problem(capture: dict) -> str:
     where = f"cell {capture.get('cell', -1) + 1}"
     if capture.get("cell_error"):
         return f"{where} raised {capture['cell_error'].strip().splitlines()[-1]}"
-    problems = list(dict.fromkeys(p.split(": ", 1)[-1] for p in capture.get("problems", [])))
+    problems = list(dict.fromkeys(capture.get("problems", [])))
     return f"after {where}: " + ("; ".join(problems) or "nothing usable was found")
 
 

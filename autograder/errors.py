@@ -25,3 +25,7 @@ class EvidenceMissing(HarnessError):
 
 class KernelCallError(HarnessError):
     """A call into the student's kernel failed or returned something unusable."""
+
+
+class Untrusted(KernelCallError):
+    """What the kernel reported disagrees with the grader's own recomputation."""

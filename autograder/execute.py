@@ -106,6 +106,11 @@ class KernelSession:
             pass
         self._km.release()
 
+    def sandbox_events(self) -> list[str]:
+        """What the sandbox enforced on this kernel (limits hit), for integrity flags."""
+        events = getattr(self._km, "events", None)
+        return list(events()) if callable(events) else []
+
     def _inject(self) -> None:
         """Seed the kernel (the course seeds only from 2.3d on) and load the probe module."""
         code = (
@@ -115,6 +120,7 @@ class KernelSession:
             "__m = __t.ModuleType('_grader_probe')\n"
             f"exec(compile({PROBE_SOURCE!r}, '<grader-probe>', 'exec'), __m.__dict__)\n"
             "__s.modules['_grader_probe'] = __m\n"
+            f"__m.install({str(self.workdir)!r})\n"
             "del __s, __t, __r, __n, __m\n"
         )
         self._run_code(code, timeout=60)
@@ -134,15 +140,15 @@ class KernelSession:
         try:
             self.client.execute_cell(cell, index)
         except DeadKernelError:
-            self.dead_reason = f"not run: the kernel died in cell {index}"
+            self.dead_reason = f"not run: the kernel died in cell {index + 1}"
             return CellRun(index, "dead kernel", "the kernel died while running this cell "
                            "(a crash, os._exit, or memory exhausted)", time.monotonic() - start)
         except CellTimeoutError:
-            self.dead_reason = f"not run: cell {index} timed out and the kernel did not recover"
+            self.dead_reason = f"not run: cell {index + 1} timed out and the kernel did not recover"
             return CellRun(index, "timeout", f"cell did not finish within {limit} s", time.monotonic() - start)
         duration = time.monotonic() - start
         if duration >= limit - 0.5 and not self._responsive():
-            self.dead_reason = f"not run: cell {index} timed out and the kernel did not recover"
+            self.dead_reason = f"not run: cell {index + 1} timed out and the kernel did not recover"
             return CellRun(index, "timeout", f"cell did not finish within {limit} s", duration)
         if duration >= limit - 0.5:
             return CellRun(index, "timeout", f"cell did not finish within {limit} s and was interrupted", duration)

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograder.errors import HarnessError
 from autograder.graph import forward
-from autograder.locate import ACT_CLASS, SWEEP_CONFIGS, SWEEPS
+from checks.notebooks import ACTIVATIONS, IMAGE
 
 GRID = np.linspace(-0.5, 0.5, 61)
 
@@ -29,9 +29,9 @@ def _pcl(ev, out: dict) -> None:
 def _activations(ev, out: dict) -> None:
     x = np.linspace(-3, 3, 121)[None, :] + 1e-3
     curves = {}
-    for act, cls in ACT_CLASS.items():
+    for act, cls in ACTIVATIONS.items():
         try:
-            value, grad = ev.calls["image"].activation(f"2.3d-{act}", cls, x, np.ones_like(x), np.zeros_like(x))
+            value, grad = ev.calls["image"].activation(cls, x, np.ones_like(x), np.zeros_like(x))
         except (HarnessError, KeyError):
             continue
         curves[act] = {"x": x[0].round(4).tolist(), "value": value[0].tolist(), "grad": grad[0].tolist()}
@@ -41,16 +41,16 @@ def _activations(ev, out: dict) -> None:
 
 def _sweeps(ev, out: dict) -> None:
     sweeps = {}
-    for sweep, what in SWEEPS.items():
-        for act in ("sigmoid", "relu"):
+    for sweep in IMAGE.sweeps:
+        for act in sweep.activations:
             try:
-                values = ev.capture(f"{sweep}-{act}").get("values", {})
+                values = ev.capture(f"{sweep.key}-{act}").get("values", {})
             except HarnessError:
                 continue
-            train, test = values.get(f"train_err_per_{what}"), values.get(f"test_err_per_{what}")
-            if train is not None and test is not None and train.size == test.size == 3:
-                sweeps[f"{sweep}-{act}"] = {"configs": SWEEP_CONFIGS[what], "train": train.ravel().tolist(),
-                                            "test": test.ravel().tolist()}
+            train, test = (values.get(name) for name in sweep.lists)
+            if train is not None and test is not None and train.size == test.size == len(sweep.configs):
+                sweeps[f"{sweep.key}-{act}"] = {"configs": list(sweep.configs), "train": train.ravel().tolist(),
+                                                "test": test.ravel().tolist()}
     if sweeps:
         out["sweeps"] = sweeps
 

@@ -1,13 +1,14 @@
-"""The student's trained graph as plain data, and the grader's own forward pass of it.
+"""The student's graph as plain data, and the grader's own forward pass of it.
 
-The kernel describes its graph (node types, links, parameter arrays); the grader walks
+The kernel describes its graph (node types, links, value shapes, a checksum per
+Parameter, and the Parameters' arrays when the grader asks for them); the grader walks
 that description itself. Graphs built only from EDF's own node types are evaluated
 here, in the grader's process, with the grader's numpy: a kernel that patched `edf` or
 numpy, or a graph whose output reads the labels, cannot change that number.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,19 +19,26 @@ from autograder.errors import EvidenceMissing, KernelCallError
 class Graph:
     nodes: list[dict]
     roles: dict
-    params: dict[str, np.ndarray]   # "p<i>" -> value of node i
+    params: dict[str, np.ndarray] = field(default_factory=dict)  # "p<i>" -> value of node i
 
-    def node(self, i: int) -> dict:
-        return self.nodes[i]
+    def _weight(self, node: dict, suffix: str) -> int | None:
+        return next((idx for name, idx in node["params"].items() if name.split(".")[-1] == suffix), None)
 
     def param(self, node: dict, suffix: str) -> np.ndarray | None:
-        for name, idx in node["params"].items():
-            if name.split(".")[-1] == suffix:
-                return self.params.get(f"p{idx}")
-        return None
+        idx = self._weight(node, suffix)
+        return None if idx is None else self.params.get(f"p{idx}")
+
+    def param_shape(self, node: dict, suffix: str) -> tuple | None:
+        idx = self._weight(node, suffix)
+        if idx is None:
+            return None
+        shape = self.nodes[idx].get("shape")
+        if shape is None and f"p{idx}" in self.params:
+            shape = self.params[f"p{idx}"].shape
+        return tuple(shape) if shape is not None else None
 
     def chain(self) -> list[int]:
-        """Node indices from the input up to prob_node, following the non-label parent."""
+        """Node indices from the input up to the output, following the non-label parent."""
         x, y, i = self.roles.get("x"), self.roles.get("y"), self.roles.get("prob")
         if i is None or x is None:
             raise EvidenceMissing("the graph has no recognisable input and output nodes")
@@ -38,30 +46,59 @@ class Graph:
         while i != x:
             parents = [p for p in self.nodes[i]["parents"] if p != y]
             if not parents or len(path) > 64:
-                raise EvidenceMissing(f"the output node {self.nodes[path[-1]]['type']} is not connected to x_node")
+                raise EvidenceMissing(f"the output node {self.nodes[path[-1]]['type']} is not connected to the input")
             i = parents[0]
             path.append(i)
         return path[::-1]
 
     def layers(self) -> list[tuple[str, tuple | None]]:
         """[(node type, weight shape or None)] from the input (excluded) to the output."""
-        out = []
-        for i in self.chain()[1:]:
-            node = self.nodes[i]
-            A = self.param(node, "A")
-            out.append((node["type"], None if A is None else tuple(A.shape)))
-        return out
+        return [(self.nodes[i]["type"], self.param_shape(self.nodes[i], "A")) for i in self.chain()[1:]]
+
+    def has_loss(self) -> bool:
+        """A CrossEntropyLoss reads the output: a graph built to be trained."""
+        prob = self.roles.get("prob")
+        return prob is not None and any(n["type"] == "CrossEntropyLoss" and prob in n["parents"] for n in self.nodes)
+
+    def identity(self) -> tuple:
+        """Which graph this is, across cells: its output and input nodes."""
+        return tuple(self.nodes[self.roles[r]]["uid"] if self.roles.get(r) is not None else None
+                     for r in ("prob", "x"))
+
+    def weights_checksum(self) -> tuple:
+        """Changes when a weight on the chain changes: training happened."""
+        try:
+            chain = self.chain()
+        except EvidenceMissing:
+            return ()
+        return tuple(self.nodes[idx].get("checksum") for i in chain
+                     for idx in self.nodes[i]["params"].values())
+
+    def input_shape(self) -> tuple | None:
+        x = self.roles.get("x")
+        shape = self.nodes[x].get("shape") if x is not None else None
+        return tuple(shape) if shape is not None else None
 
 
-def from_files(desc: dict, params: dict[str, np.ndarray]) -> Graph:
+def from_files(desc: dict, params: dict[str, np.ndarray] | None = None) -> Graph:
+    """A Graph from the kernel's description, validated: indices in range, plain types."""
     try:
         nodes, roles = list(desc["nodes"]), dict(desc["roles"])
+        n = len(nodes)
         for node in nodes:
-            if not isinstance(node["type"], str) or not all(isinstance(p, int) for p in node["parents"]):
+            if not isinstance(node["type"], str) or not all(isinstance(p, int) and 0 <= p < n for p in node["parents"]):
                 raise TypeError
-    except (KeyError, TypeError, ValueError):
+            if not all(isinstance(i, int) and 0 <= i < n for i in dict(node["params"]).values()):
+                raise TypeError
+            shape = node.get("shape")
+            if shape is not None and not all(isinstance(s, int) for s in shape):
+                raise TypeError
+        if not all(roles.get(r) is None or (isinstance(roles[r], int) and 0 <= roles[r] < n)
+                   for r in ("x", "y", "prob")):
+            raise TypeError
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise KernelCallError("the graph description from the kernel is malformed") from None
-    return Graph(nodes, roles, {k: np.asarray(v, dtype=np.float64) for k, v in params.items()})
+    return Graph(nodes, roles, {k: np.asarray(v, dtype=np.float64) for k, v in (params or {}).items()})
 
 
 def _sigmoid(z):
@@ -81,11 +118,12 @@ KNOWN = {
 }
 
 
-def forward(graph: Graph, x: np.ndarray) -> np.ndarray:
-    """prob_node's value for input `x`, computed by the grader; EvidenceMissing when the
-    graph holds a node type the grader does not evaluate itself (a student's class)."""
+def forward(graph: Graph, x: np.ndarray, *, upto: int | None = None) -> np.ndarray:
+    """The output's value for input `x`, computed by the grader (the chain's first `upto`
+    layers only, if given); EvidenceMissing when a node on the way is of a type the grader
+    does not evaluate itself (a student's class)."""
     value = np.asarray(x, dtype=np.float64)
-    for i in graph.chain()[1:]:
+    for i in graph.chain()[1:][:upto]:
         node = graph.nodes[i]
         if node["type"] == "Affine":
             A, b = graph.param(node, "A"), graph.param(node, "b")

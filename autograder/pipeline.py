@@ -12,15 +12,17 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import checks
-from autograder import __version__, data, sandbox
-from autograder.capture import KernelCalls, run_notebook
-from autograder.errors import EvidenceMissing, HarnessError, SubmissionError
+from autograder import __version__, data, replay, sandbox
+from autograder.capture import KernelCalls, run_notebook, stash_definitions
+from autograder.errors import EvidenceMissing, HarnessError, KernelCallError, SubmissionError, Untrusted
 from autograder.evidence import Evidence
-from autograder.figures import collect as collect_figures
 from autograder.execute import KernelSession
+from autograder.figures import collect as collect_figures
+from autograder.integrity import Flag, notebook_flags, tamper_note
 from autograder.pen_and_paper import load_answers
 from autograder.score import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
 from autograder.stage import NOTEBOOKS, stage
+from checks.notebooks import PLANS
 
 # Time limits in seconds (cell, notebook), by what the notebooks train on. The reference's
 # longest cell takes a few seconds on the bundled data (docs/reference-results.md).
@@ -44,11 +46,51 @@ def _run_check(chk, ev: Evidence) -> Verdict:
         return chk.run(ev)
     except EvidenceMissing as exc:
         return Verdict(NOT_FOUND, 0.0, str(exc))
+    except Untrusted as exc:  # the kernel's numbers disagree with the grader's: a person looks
+        notes = [tamper_note(ev.flags, ev.files.get(kind, "")) for kind in ev.kinds_read()]
+        message = "; ".join(filter(None, notes + [str(exc)]))
+        where = "; ".join(ev.read.values())
+        ev.flags.append(Flag("mismatch", f"{chk.spec.id}: {exc}" + (f" ({where})" if where else "")))
+        return Verdict(FAIL, 0.0, message)
     except HarnessError as exc:  # the submission does not give what the item needs
         return Verdict(FAIL, 0.0, str(exc))
     except Exception:  # a grader bug: this item needs a human, the rest of the run goes on
         return Verdict(ERROR, 0.0, "internal grader error (the instructor will look at it):\n"
                        + traceback.format_exc(limit=4))
+
+
+def _execute(kind: str, staged, ev: Evidence, stack: ExitStack, notes: list[str], *, quick: bool,
+             dataset, limits: dict) -> None:
+    """Run one notebook, capturing evidence; if its kernel died, re-run its definitions
+    in a fresh kernel for the checks that call them."""
+    plan, name = PLANS[kind], NOTEBOOKS[kind]
+    session = stack.enter_context(KernelSession(staged.notebooks[kind], staged.workdir, **limits))
+    evidence = ev.notebooks[kind] = run_notebook(session, plan, dataset, quick=quick)
+    calls = KernelCalls(session, stashed=evidence.stashed)
+    if session.dead_reason:
+        notes.append(f"{name}: {session.dead_reason.removeprefix('not run: ')}")
+        calls = _replay(evidence, staged, stack, limits, plan, notes, name) or KernelCalls(None, session.dead_reason)
+    ev.calls[kind] = calls
+    ev.flags += notebook_flags(name, evidence, session.sandbox_events())
+
+
+def _replay(evidence, staged, stack, limits, plan, notes, name) -> KernelCalls | None:
+    nb = replay.notebook(evidence.nb, evidence.runs) if plan.definitions else None
+    if nb is None:
+        return None
+    session = stack.enter_context(KernelSession(nb, staged.workdir, **limits))
+    for index in range(len(nb.cells)):
+        session.run_cell(index)
+    try:
+        stashed = stash_definitions(session, plan) if not session.dead_reason else []
+    except KernelCallError:
+        stashed = []
+    if stashed:
+        last = max((r.index for r in evidence.runs if r.status != "not run"), default=0)
+        evidence.replay = (f"the definitions of cells 1-{last + 1} ({', '.join(stashed)}) were re-run in a "
+                           "fresh kernel for the checks that call them")
+        notes.append(f"{name}: {evidence.replay}")
+    return KernelCalls(session, stashed=stashed)
 
 
 def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: int = 1,
@@ -57,12 +99,12 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
     """Grade one submission (folder, .zip, notebook(s) and answer file) -> Result."""
     started = time.monotonic()
     dataset = dataset or data.resolve(data_dir, pcl=pcl)
-    limits = TIME_LIMITS["quick" if quick else dataset.kind]
-    cell_timeout = cell_timeout or limits[0]
-    notebook_timeout = notebook_timeout or limits[1]
+    default = TIME_LIMITS["quick" if quick else dataset.kind]
+    limits = {"cell_timeout": cell_timeout or default[0], "notebook_timeout": notebook_timeout or default[1],
+              "threads": threads}
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", dataset, quick=quick)
-        ev = Evidence(quick=quick, dataset=dataset)
+        ev = Evidence(quick=quick, dataset=dataset, plans=PLANS, files=dict(NOTEBOOKS))
         _answers(ev, staged)
         notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
         with ExitStack() as stack:
@@ -72,26 +114,22 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
                     ev.missing_notebook[kind] = staged.problems[kind]
                     ev.calls[kind] = KernelCalls(None, staged.problems[kind])
                     continue
-                session = stack.enter_context(KernelSession(
-                    staged.notebooks[kind], staged.workdir, cell_timeout=cell_timeout,
-                    notebook_timeout=notebook_timeout, threads=threads))
-                ev.notebooks[kind] = run_notebook(session, kind, dataset, quick=quick)
-                ev.calls[kind] = KernelCalls(session)
-                if session.dead_reason:
-                    notes.append(f"{NOTEBOOKS[kind]}: {session.dead_reason.removeprefix('not run: ')}")
+                _execute(kind, staged, ev, stack, notes, quick=quick, dataset=dataset, limits=limits)
                 if keep_notebooks is not None:
                     _keep(staged.notebooks[kind], keep_notebooks / NOTEBOOKS[kind])
             items = []
             for chk in checks.all_checks():
                 t0 = time.monotonic()
+                ev.read = {}
                 verdict = _run_check(chk, ev)
                 spec = chk.spec
                 items.append(ItemResult(
                     spec.id, spec.title, spec.section, round(spec.points * verdict.fraction, 3),
-                    spec.points, verdict.status, verdict.message, round(time.monotonic() - t0, 3)))
+                    spec.points, verdict.status, verdict.message, round(time.monotonic() - t0, 3),
+                    "; ".join(dict.fromkeys(ev.read.values()))))
             figures = collect_figures(ev)
     return Result(str(submission), items, dataset.description, __version__, notes,
-                  time.monotonic() - started, figures)
+                  time.monotonic() - started, figures, [f.to_dict() for f in ev.flags])
 
 
 def _keep(nb, path: Path) -> None:

@@ -27,6 +27,12 @@ def text(result: Result, *, verbose: bool = True) -> str:
             lines.append(f"  [{MARK.get(i.status, i.status)}] {i.id:<19} {_points(i.points):>4}/{_points(i.max_points):<4} {i.title}")
             if verbose and i.message and i.status != PASS:
                 lines += ["        " + row for row in i.message.splitlines()[:8]]
+                if i.where:
+                    lines.append(f"        (evidence: {i.where})")
+    if result.flags:
+        lines.append("\nFlags for a person (they change no points):")
+        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}"
+                  for f in result.flags]
     lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "
                  f"{_points(result.manual_pending)} points wait for manual review "
                  f"(suggested total {_points(result.suggested_score)}); {result.duration:.0f} s")

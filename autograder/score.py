@@ -52,6 +52,7 @@ class ItemResult:
     status: str
     message: str
     duration: float
+    where: str = ""   # the notebook cell(s) the evidence came from
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     figures: dict = field(default_factory=dict)  # plain data for the feedback plots
+    flags: list[dict] = field(default_factory=list)  # integrity flags for a person (integrity.Flag)
 
     @property
     def max_score(self) -> float:
@@ -96,4 +98,5 @@ class Result:
             "notes": self.notes,
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
+            "flags": self.flags,
         }

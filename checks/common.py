@@ -5,29 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import exchange
+from autograder.assign import layers_text
 from autograder.capture import cell_problem, graph_of
-from autograder.errors import EvidenceMissing, KernelCallError
+from autograder.errors import EvidenceMissing, KernelCallError, Untrusted
 from autograder.graph import Graph, forward
 from autograder.score import Verdict, failed, passed
 
 AGREE = 1e-3  # kernel vs grader probabilities; float32 parameters round at ~1e-7
 
 
-def layers_text(layers) -> str:
-    return " -> ".join(t if s is None else f"{t}{s[0]}->{s[1]}" for t, s in layers)
-
-
-def structure(graph: Graph, expected: list[tuple[str, tuple | None]], what: str) -> Verdict:
-    """Compare the chain x_node -> prob_node with `expected`, and require a
-    CrossEntropyLoss on prob_node."""
+def structure(graph: Graph, expected, what: str) -> Verdict:
+    """Compare the chain input -> output with `expected`, and require a CrossEntropyLoss
+    on the output."""
     try:
         got = graph.layers()
     except EvidenceMissing as exc:
         return failed(f"{what}: {exc}")
-    if got != expected:
-        return failed(f"{what}: expected {layers_text(expected)}, found {layers_text(got) or 'nothing'}")
-    prob = graph.roles["prob"]
-    if not any(n["type"] == "CrossEntropyLoss" and prob in n["parents"] for n in graph.nodes):
+    if tuple(got) != tuple(expected):
+        return failed(f"{what}: expected {layers_text(expected)}, found {layers_text(got)}")
+    if not graph.has_loss():
         return failed(f"{what}: prob_node is not fed into a CrossEntropyLoss (loss_node)")
     return passed(f"{what}: {layers_text(got)}, CrossEntropyLoss")
 
@@ -42,27 +38,22 @@ def probabilities(capture: dict, name: str, n: int, k: int) -> np.ndarray:
     p0 = exchange.checked(ev[f"{name}_0"], "prob_node.value", shape=(n, k))
     p1 = exchange.checked(ev[f"{name}_1"], "prob_node.value", shape=(n, k))
     if np.max(np.abs(p0 - p1)) > 1e-9:
-        raise LabelLeak("your model's output changes when y_node holds different labels: "
+        raise Untrusted("your model's output changes when y_node holds different labels: "
                         "prob_node must not depend on the labels (label leak)")
     return p0
-
-
-class LabelLeak(KernelCallError):
-    pass
 
 
 def error_percent(prob: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(np.argmax(prob, axis=1) != labels) * 100)
 
 
-def own_forward_agrees(graph: Graph, x: np.ndarray, prob: np.ndarray) -> str:
-    """'' when the grader's own forward pass of the parameters matches the kernel's
-    output (or the graph holds student classes the grader does not evaluate); else why not."""
+def check_own_forward(graph: Graph, x: np.ndarray, prob: np.ndarray) -> None:
+    """Untrusted unless the grader's own forward pass of the captured parameters matches
+    the kernel's output (graphs holding student classes are evaluated in the kernel only)."""
     try:
         mine = forward(graph, x)
     except EvidenceMissing:
-        return ""
+        return
     if mine.shape != prob.shape or np.max(np.abs(mine - prob)) > AGREE:
-        return ("the probabilities your kernel returned differ from the grader's own forward pass of "
-                "your trained parameters (was edf or numpy changed inside the notebook?)")
-    return ""
+        raise Untrusted("the probabilities your kernel returned differ from the grader's own forward pass of "
+                        "your trained parameters (was edf or numpy changed inside the notebook?)")

@@ -3,17 +3,11 @@ grader on held-out images the notebooks never see."""
 from __future__ import annotations
 
 from autograder.capture import graph_of
-from autograder.locate import ACT_CLASS
 from autograder.score import failed, passed
 from checks import check
-from checks.common import error_percent, own_forward_agrees, probabilities, structure
+from checks.common import check_own_forward, error_percent, probabilities, structure
+from checks.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp
 from checks.thresholds import MAX_ERROR
-
-HIDDEN = 64
-
-
-def mlp(act: str) -> list:
-    return [("Affine", (784, HIDDEN)), (act, None), ("Affine", (HIDDEN, 10)), ("Softmax", None)]
 
 
 def heldout_error(ev, key: str, model: str):
@@ -21,9 +15,7 @@ def heldout_error(ev, key: str, model: str):
     images, labels = ev.dataset.arrays("heldout")
     cap = ev.capture(key)
     prob = probabilities(cap, "heldout", len(labels), 10)
-    disagree = own_forward_agrees(graph_of(cap), images, prob)
-    if disagree:
-        return failed(disagree)
+    check_own_forward(graph_of(cap), images, prob)
     err = error_percent(prob, labels)
     limit = MAX_ERROR[ev.dataset.kind][model]
     msg = (f"the grader measured {err:.2f} % error on {len(labels):,} held-out images "
@@ -36,8 +28,7 @@ def heldout_error(ev, key: str, model: str):
 
 @check("2.3a-graph", "Logistic regression graph (784->10, Softmax, CrossEntropyLoss)", 1)
 def logreg_graph(ev):
-    return structure(graph_of(ev.capture("2.3a-train")), [("Affine", (784, 10)), ("Softmax", None)],
-                     "logistic regression")
+    return structure(graph_of(ev.capture("2.3a-train")), MNIST_LOGREG, "logistic regression")
 
 
 @check("2.3a-error", "Logistic regression test error", 1, slow=True)
@@ -47,7 +38,7 @@ def logreg_error(ev):
 
 @check("2.3c-graph", "MLP graph (784->64 Sigmoid ->10 Softmax, CrossEntropyLoss)", 1)
 def mlp_graph(ev):
-    return structure(graph_of(ev.capture("2.3c-train")), mlp("Sigmoid"), "MLP")
+    return structure(graph_of(ev.capture("2.3c-train")), mnist_mlp("Sigmoid"), "MLP")
 
 
 @check("2.3c-error", "Sigmoid MLP test error", 1, slow=True)
@@ -58,12 +49,12 @@ def mlp_error(ev):
 def _act_mlp(act: str):
     def run(ev):
         key = f"2.3d-{act}-train"
-        shape = structure(graph_of(ev.capture(key)), mlp(ACT_CLASS[act]), f"{ACT_CLASS[act]} MLP")
+        shape = structure(graph_of(ev.capture(key)), mnist_mlp(ACTIVATIONS[act]), f"{ACTIVATIONS[act]} MLP")
         if shape.status != "pass":
             return shape
         return heldout_error(ev, key, act)
     return run
 
 
-for _act, _cls in ACT_CLASS.items():
+for _act, _cls in ACTIVATIONS.items():
     check(f"2.3d-{_act}-mlp", f"MLP with {_cls}: structure and test error", 0.5, slow=True)(_act_mlp(_act))

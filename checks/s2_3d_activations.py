@@ -9,12 +9,13 @@ from hypothesis import example, given
 from autograder.errors import KernelCallError
 from autograder.score import failed, passed
 from checks import check
+from checks.notebooks import ACTIVATIONS, LEAKY_SLOPE
 from checks.properties import activation_inputs, central_difference, grading_settings
 
-DEFINITIONS = {
-    "tanh": ("Tanh", np.tanh),
-    "relu": ("ReLU", lambda x: np.maximum(0.0, x)),
-    "leakyrelu": ("LeakyReLU", lambda x: np.where(x > 0, x, 0.01 * x)),
+FUNCTIONS = {
+    "tanh": np.tanh,
+    "relu": lambda x: np.maximum(0.0, x),
+    "leakyrelu": lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
 }
 SHEET_POINTS = np.array([[-2.0, -0.5, 0.5, 2.0]])
 
@@ -27,9 +28,9 @@ def _tolerances(dtype) -> tuple[float, float]:
     return (1e-4, 1e-5) if dtype == np.float32 else (1e-7, 1e-9)
 
 
-def _verify(calls, key, cls, f, case):
+def _verify(calls, cls, f, case):
     x, upstream, grad0 = case
-    value, grad = calls.activation(key, cls, x, upstream, grad0)
+    value, grad = calls.activation(cls, x, upstream, grad0)
     rtol, atol = _tolerances(x.dtype)
     want = f(x.astype(np.float64))
     if not np.allclose(value, want, rtol=rtol, atol=atol):
@@ -49,20 +50,20 @@ def _verify(calls, key, cls, f, case):
 
 
 def _activation(act: str):
-    cls, f = DEFINITIONS[act]
+    cls, f = ACTIVATIONS[act], FUNCTIONS[act]
     key = f"2.3d-{act}"
 
     def run(ev):
-        stash = ev.capture(key).get("stash", [])
-        if cls not in stash:
-            return failed(f"class {cls} is not defined after its cell")
+        ev.capture(key)  # where it was defined, or why it is not
         calls = ev.calls["image"]
+        if cls not in calls.stashed:
+            return failed(f"class {cls} could not be read from the kernel: {calls.reason or 'it is gone'}")
 
         @grading_settings(ev.quick)
         @example(case=(SHEET_POINTS, np.ones_like(SHEET_POINTS), np.zeros_like(SHEET_POINTS)))
         @given(case=activation_inputs())
         def prop(case):
-            _verify(calls, key, cls, f, case)
+            _verify(calls, cls, f, case)
 
         try:
             prop()
@@ -75,5 +76,5 @@ def _activation(act: str):
     return run
 
 
-for _act, (_cls, _f) in DEFINITIONS.items():
+for _act, _cls in ACTIVATIONS.items():
     check(f"2.3d-{_act}", f"{_cls} forward and backward", 1.5)(_activation(_act))
