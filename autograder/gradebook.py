@@ -64,11 +64,22 @@ def write_grades(path: Path, records: list[dict]) -> None:
     write_atomic(path, _csv(["student", "safe_id", *ids, *TOTALS], rows))
 
 
+FLAG = "flag:"  # review-queue rows of integrity flags: read by a person, never imported as scores
+
+
 def review_rows(records: list[dict]) -> list[dict]:
-    return [{"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", ""), "item": i["id"],
-             "title": i["title"], "suggested": i["points"], "max_points": i["max_points"],
-             "message": i["message"], "score": "", "comment": ""}
-            for r in records for i in r["items"] if i["status"] == MANUAL]
+    """Items waiting for a tutor, then each integrity flag (a row to read, with no points)."""
+    rows = []
+    for r in records:
+        who = {"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", "")}
+        rows += [{**who, "item": i["id"], "title": i["title"], "suggested": i["points"],
+                  "max_points": i["max_points"], "message": i["message"], "score": "", "comment": ""}
+                 for i in r["items"] if i["status"] == MANUAL]
+        rows += [{**who, "item": FLAG + f["kind"], "title": "integrity flag (no points)", "suggested": "",
+                  "max_points": "", "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
+                  "score": "", "comment": ""}
+                 for f in r.get("flags", [])]
+    return rows
 
 
 def write_review_queue(path: Path, records: list[dict]) -> None:
@@ -120,7 +131,7 @@ def apply_overrides(out: Path, overrides_csv: Path) -> list[str]:
                     f"found {', '.join(fields) or 'none'}"]
         for n, raw in enumerate(reader, start=2):
             row = {k: (raw.get(f) or "") for k, f in fields.items()}
-            if not row["score"].strip():
+            if not row["score"].strip() or row["item"].strip().startswith(FLAG):
                 blank += 1
                 continue
             record = _find(row, by_safe, by_student)

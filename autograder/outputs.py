@@ -55,9 +55,10 @@ def render(template: str, **context) -> str:
 
 def result_from_record(record: dict) -> Result:
     names = [f.name for f in fields(ItemResult)]
-    items = [ItemResult(**{k: i[k] for k in names}) for i in record["items"]]
+    items = [ItemResult(**{k: i[k] for k in names if k in i}) for i in record["items"]]
     return Result(record["submission"], items, record.get("dataset", ""), record.get("grader_version", ""),
-                  list(record.get("notes", [])), record.get("duration", 0.0), record.get("figures", {}))
+                  list(record.get("notes", [])), record.get("duration", 0.0), record.get("figures", {}),
+                  list(record.get("flags", [])))
 
 
 def _sections(items: list[dict]) -> list[dict]:
@@ -292,7 +293,8 @@ def summary_html(records: list[dict], problems: list[str], *, similarity_written
         histogram=_histogram(records) if records else None,
         slowest=sorted(records, key=lambda r: -r.get("duration", 0.0))[:SLOWEST],
         failed=[{"r": r, "errors": [i["id"] for i in r["items"] if i["status"] == ERROR]} for r in failed],
-        queue=gradebook.review_rows(records), dispute=c_iii_dispute(records), c_iii=C_III,
+        queue=[q for q in gradebook.review_rows(records) if not q["item"].startswith(gradebook.FLAG)], dispute=c_iii_dispute(records), c_iii=C_III,
+        flagged=[r for r in records if r.get("flags")],
         similarity_written=similarity_written, generated=time.strftime("%Y-%m-%d %H:%M"))
 
 

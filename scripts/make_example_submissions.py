@@ -67,7 +67,7 @@ def main() -> None:
     for i, cell in enumerate(nb.cells):
         if "2.2c" in cell.metadata.get("tags", []):
             nb.cells[i] = stripped.cells[i]
-    _write("fails_2_2c_missing_task", {"2.2c-graph": "fail", "2.2c-error": "fail", "2.2d": "fail"}, pcl=nb)
+    _write("fails_2_2c_missing_task", {"2.2c-graph": "not found", "2.2c-error": "not found", "2.2d": "not found"}, pcl=nb)
 
     nb = ref(IMAGE)  # crashes midway: later cells still run and are graded
     _edit(nb, "2.3e", "    h = 1e-4\n", "    h = 1e-4\n    raise RuntimeError('not finished yet')\n")
