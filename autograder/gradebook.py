@@ -122,7 +122,7 @@ def apply_overrides(out: Path, overrides_csv: Path) -> list[str]:
     records = store.all()
     by_safe = {r.get("safe_id"): r for r in records}
     by_student = {r.get("student", r["submission"]): r for r in records}
-    messages, changed, blank = [], {}, 0
+    messages, changed, blank, flags = [], {}, 0, 0
     with open(overrides_csv, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         fields = {f.strip().lower(): f for f in reader.fieldnames or []}
@@ -131,7 +131,10 @@ def apply_overrides(out: Path, overrides_csv: Path) -> list[str]:
                     f"found {', '.join(fields) or 'none'}"]
         for n, raw in enumerate(reader, start=2):
             row = {k: (raw.get(f) or "") for k, f in fields.items()}
-            if not row["score"].strip() or row["item"].strip().startswith(FLAG):
+            if row["item"].strip().startswith(FLAG):
+                flags += 1
+                continue
+            if not row["score"].strip():
                 blank += 1
                 continue
             record = _find(row, by_safe, by_student)
@@ -151,6 +154,8 @@ def apply_overrides(out: Path, overrides_csv: Path) -> list[str]:
                 messages.append(f"row {n}: {who!r} {item['id']} = {score:g}/{item['max_points']:g}")
     if blank:
         messages.append(f"{blank} rows without a score were left as they are")
+    if flags:
+        messages.append(f"{flags} integrity-flag rows are for reading only: no points were changed by them")
     for safe_id, record in changed.items():
         result = outputs.result_from_record(record)
         record.update({k: v for k, v in result.to_dict().items() if k in TOTALS})

@@ -110,3 +110,11 @@ def test_a_file_without_the_needed_columns_is_refused(tmp_path):
     messages = gradebook.apply_overrides(tmp_path, write_overrides(tmp_path / "o.csv", [("bob", "1")],
                                                                    header=("name", "points")))
     assert len(messages) == 1 and "expected columns" in messages[0]
+
+
+def test_a_filled_in_flag_row_is_read_by_a_person_not_imported_as_points(tmp_path):
+    course(tmp_path)
+    overrides = write_overrides(tmp_path / "o.csv", [("", "bob", "flag:tamper", "0", "looked at it")])
+    messages = gradebook.apply_overrides(tmp_path, overrides)
+    assert messages == ["1 integrity-flag rows are for reading only: no points were changed by them"]
+    assert all("override" not in i for i in student_files(tmp_path, "bob")[0]["items"])

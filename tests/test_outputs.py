@@ -210,3 +210,21 @@ def test_screenshot_script_renders_the_feedback_page(student, tmp_path):
     pixels = matplotlib.image.imread(png)
     assert pixels.shape[:2] == (900, 1280) and png.stat().st_size > 20_000
     assert pixels[..., :3].std() > 0.05  # not a blank page
+
+
+def test_flags_reach_the_feedback_the_review_queue_and_the_summary(tmp_path):
+    flag = {"kind": "tamper", "message": f"tampering: cell 36 replaced edf.Forward {EVIL}",
+            "notebook": "image_classification.ipynb", "cell": 35}
+    result, record = make_record("mallory", "mallory")
+    result.flags = record["flags"] = [flag]
+    outputs.write_student(tmp_path / "students" / "mallory", result, record)
+    _, clean = make_record("bob", "bob")
+    outputs.write_student(tmp_path / "students" / "bob", make_result("bob"), clean)
+    outputs.write_course(tmp_path, [record, clean], [])
+    feedback = (tmp_path / "students" / "mallory" / "feedback.html").read_text()
+    assert "Flagged for a person" in feedback and "replaced edf.Forward" in feedback and "<script" not in feedback
+    rows = [r for r in read_csv(tmp_path / "review_queue.csv") if r["item"].startswith("flag:")]
+    assert [(r["safe_id"], r["item"], r["max_points"]) for r in rows] == [("mallory", "flag:tamper", "")]
+    summary = (tmp_path / "summary.html").read_text()
+    assert "Integrity flags (1 students)" in summary and "replaced edf.Forward" in summary
+    assert "Waiting for manual review (2)" in summary  # the flag is not a manual item

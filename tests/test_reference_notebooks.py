@@ -11,7 +11,6 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import data
-from autograder.locate import IMAGE_KEYS, PCL_KEYS
 from autograder.stage import NOTEBOOKS, REFERENCE
 
 ROOT = REFERENCE.parent
@@ -22,7 +21,6 @@ TRAINING_CELLS = {
               "2.3f-sigmoid", "2.3f-relu", "2.3g-sigmoid", "2.3g-relu", "2.3h-sigmoid", "2.3h-relu"],
 }
 
-LOCATED = {"pcl": PCL_KEYS, "image": IMAGE_KEYS + ("2.3b-answer", "2.3i-answer")}
 
 
 def _generator():
@@ -41,10 +39,10 @@ def test_reference_is_what_the_generator_writes():
 
 
 @pytest.mark.parametrize("kind", NOTEBOOKS)
-def test_every_located_cell_is_tagged(kind):
+def test_tags_are_unique(kind):
+    """Tags name subtasks for a reader (the grader finds evidence without them)."""
     tags = [t for c in nbformat.read(REFERENCE / NOTEBOOKS[kind], 4).cells for t in c.metadata.get("tags", [])]
     assert len(tags) == len(set(tags))
-    assert [key for key in LOCATED[kind] if key not in tags] == []
 
 
 @pytest.mark.slow
