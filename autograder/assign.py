@@ -229,7 +229,7 @@ class _Assigner:
         later = [s.cell for s in snaps if s.cell > snap.cell]
         window = [s for s in self.ev.snapshots if s.cell >= snap.cell and (not later or s.cell < later[0])]
         values = {}
-        for name in (*sweep.lists, sweep.configs_name, *self.plan.epoch_logs):
+        for name in (*sweep.lists, sweep.configs_name):
             info = snap.names.get(name) or {}
             if info.get("kind") == "numbers":
                 values[name] = np.asarray(info["values"], dtype=np.float64).reshape(info.get("shape") or -1)

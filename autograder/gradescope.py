@@ -27,18 +27,19 @@ TEST_KEYS = {"name": str, "number": str, "score": (int, float), "max_score": (in
 
 
 def _test(item: dict) -> dict:
+    message = item["message"] + (f"\n(evidence: {item['where']})" if item.get("where") else "")
     test = {"name": item["title"], "number": item["id"], "score": item["points"],
-            "max_score": item["max_points"], "output": item["message"], "visibility": "visible",
+            "max_score": item["max_points"], "output": message, "visibility": "visible",
             "tags": [f"section {item['section']}"]}
     if item["status"] == MANUAL:
         test.update(score=0.0, visibility="after_published", tags=test["tags"] + ["manual review"],
-                    output="Pending manual review (a tutor grades this item).\n\n" + item["message"])
+                    output="Pending manual review (a tutor grades this item).\n\n" + message)
         return test
     test["status"] = "passed" if item["status"] == PASS else "failed"
     if item["status"] not in (PASS, "fail"):
-        test["output"] = f"[{item['status']}] {item['message']}"
+        test["output"] = f"[{item['status']}] {message}"
     if override := item.get("override"):
-        test["output"] = f"Reviewed by a tutor: {override.get('comment') or 'no comment'}\n\n{item['message']}"
+        test["output"] = f"Reviewed by a tutor: {override.get('comment') or 'no comment'}\n\n{message}"
         test["tags"].append("reviewed")
     return test
 
@@ -46,6 +47,7 @@ def _test(item: dict) -> dict:
 def results_json(record: dict) -> dict:
     tests = [_test(item) for item in record["items"]]
     lines = [f"Data: {record.get('dataset', '')}"] + [f"Note: {n}" for n in record.get("notes", [])]
+    lines += [f"Flagged for a person ({f['kind']}): {f['message']}" for f in record.get("flags", [])]
     pending = record.get("manual_pending", 0)
     if pending:
         lines.append(f"{pending:g} points wait for manual review; they are added when grades are published.")

@@ -42,11 +42,10 @@ class NotebookPlan:
     slots: tuple[GraphSlot, ...] = ()
     sweeps: tuple[Sweep, ...] = ()
     definitions: dict[str, str] = field(default_factory=dict)  # capture key -> name
-    epoch_logs: tuple[str, ...] = ()       # per-epoch error lists the given training cells set
 
     def watched(self) -> list[str]:
         """Every name the snapshots record after each cell."""
-        names = list(self.definitions.values()) + list(self.epoch_logs)
+        names = list(self.definitions.values())
         for sweep in self.sweeps:
             names += [*sweep.lists, sweep.configs_name, *sweep.best.values()]
         return list(dict.fromkeys(names))

@@ -53,7 +53,6 @@ IMAGE = NotebookPlan(
     ),
     definitions={**{f"2.3d-{act}": cls for act, cls in ACTIVATIONS.items()},
                  "2.3e": "numerical_differentiation"},
-    epoch_logs=("train_err_log", "test_err_log"),
 )
 
 PLANS = {"pcl": PCL, "image": IMAGE}
