@@ -38,11 +38,11 @@ def export(out: Path, gradebook: Path, dest: Path, *, scores: str, columns: dict
 
     possible = next((gb.get(r, col) for r in gb.rows[1:] if gb.get(r, 0).strip() == POINTS_POSSIBLE), "")
     decimal = decimal or gb.decimal(col)
-    scale = match.scale(report, match.number(possible), found, rescale, what="the column's points possible")
+    scale = match.scale(report, sheet.number(possible), found, rescale, what="the column's points possible")
     comments: dict[str, str] = {}
     for n in keys:
         row, g = gb.rows[n], found.rows.get(n)
-        gb.set(row, col, match.points(g.score * scale, decimal, match.decimals(possible)) if g else "", number=True)
+        gb.set(row, col, sheet.points(g.score * scale, decimal, sheet.decimals(possible)) if g else "", number=True)
         if g is None:
             continue
         if g.identity.files:

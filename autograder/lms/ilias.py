@@ -50,7 +50,7 @@ def export(out: Path, status_file: Path, dest: Path, *, scores: str, columns: di
             st.set(row, col["mark"], "", number=True)
             continue
         st.set(row, col["update"], "1", number=True)
-        st.set(row, col["mark"], match.points(g.score, decimal, 0), number=True)
+        st.set(row, col["mark"], sheet.points(g.score, decimal, 0), number=True)
         st.set(row, col["comment"], match.comment(g))
         who = "_".join(match.file_name(st.get(row, col[k]), fallback="x", ascii=True)
                        for k in ("lastname", "firstname", "login")) + f"_{keys[n]}"  # as ILIAS names it

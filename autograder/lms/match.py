@@ -105,29 +105,6 @@ def match(keys: dict[int, str], students: list[Graded], lms: str, *, row_name=st
     return found
 
 
-def points(value: float, decimal: str = ".", decimals: int = 2) -> str:
-    """A score as the LMS's sheet writes numbers: its decimal separator, at least its number
-    of decimals, more only when the score needs them."""
-    text = f"{value:.{decimals}f}"
-    if abs(float(text) - value) > 1e-9:
-        text = f"{value:.6f}".rstrip("0")
-    return text.replace(".", decimal)
-
-
-def number(text: str) -> float | None:
-    """A number as a sheet writes it (decimal point or comma), else None."""
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        return None
-
-
-def decimals(text: str) -> int:
-    """How many decimals the sheet writes its numbers with (2 when it shows none)."""
-    m = re.search(r"[.,](\d+)\s*$", text)
-    return len(m[1]) if m else 0 if number(text) is not None else 2
-
-
 def scale(report: Report, maximum: float | None, found: Matched, rescale: bool, *, what: str) -> float:
     """1, or the sheet's maximum over the exercise's points when asked to rescale; a maximum
     that differs is always reported (the LMS refuses grades above its own)."""
@@ -199,13 +176,13 @@ class Report:
         m = self.matched
         lines = [f"{self.lms}: {len(m.rows)} of {self.rows} students of {self.sheet} filled; "
                  f"scores: {SCORES[self.scores]}"]
-        lines += self._block(f"students of the sheet without a submission, grade left empty: {len(self.missing_names)}",
+        lines += self._block(f"students of the sheet without a submission, grade left empty ({len(self.missing_names)})",
                              self.missing_names)
-        lines += self._block(f"submissions that match no row, not written: {len(m.unmatched)}", m.unmatched)
-        lines += self._block(f"ambiguous ids, left empty: {len(m.conflicts)}", m.conflicts)
+        lines += self._block(f"submissions that match no row, not written ({len(m.unmatched)})", m.unmatched)
+        lines += self._block(f"ambiguous ids, left empty ({len(m.conflicts)})", m.conflicts)
         waiting = sum(len(ids) for _, ids, _ in self.pending)
-        lines += self._block(f"items waiting for review, not in the scores (`review import` adds them): {waiting} "
-                             f"of {len(self.pending)} students, {sum(p for *_, p in self.pending):g} points",
+        lines += self._block(f"items waiting for review, not in the scores; `review import` adds them ({waiting} items "
+                             f"of {len(self.pending)} students, {sum(p for *_, p in self.pending):g} points)",
                              [f"{who}: {', '.join(ids)}" for who, ids, _ in self.pending])
         lines += self.notes + [f"wrote {p}" for p in self.written]
         return "\n".join(lines)

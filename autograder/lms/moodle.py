@@ -34,8 +34,8 @@ def export(out: Path, worksheet: Path, dest: Path, *, scores: str, columns: dict
 
     number_col = col["maximum"] if col["maximum"] is not None else col["grade"]
     decimal = decimal or ws.decimal(number_col)
-    maximum = match.number(_first(ws, col["maximum"])) if col["maximum"] is not None else None
-    decimals = match.decimals(_first(ws, number_col))
+    maximum = sheet.number(_first(ws, col["maximum"])) if col["maximum"] is not None else None
+    decimals = sheet.decimals(_first(ws, number_col))
     scale = match.scale(report, maximum, found, rescale, what="the worksheet's maximum grade")
     feedback: dict[str, str] = {}
     for n in keys:
@@ -43,7 +43,7 @@ def export(out: Path, worksheet: Path, dest: Path, *, scores: str, columns: dict
         if g is None:  # a blank grade leaves Moodle's as it is; the comment is left as downloaded
             ws.set(row, col["grade"], "", number=True)
             continue
-        ws.set(row, col["grade"], match.points(g.score * scale, decimal, decimals), number=True)
+        ws.set(row, col["grade"], sheet.points(g.score * scale, decimal, decimals), number=True)
         if col["feedback"] is not None:
             ws.set(row, col["feedback"], match.comment(g))
         if col["changeable"] is not None and ws.get(row, col["changeable"]).strip().lower() in ("no", "nein"):

@@ -87,6 +87,29 @@ class Sheet:
         return default
 
 
+def points(value: float, decimal: str = ".", decimals: int = 2) -> str:
+    """A score as the LMS's sheet writes numbers: its decimal separator, at least its number
+    of decimals, more only when the score needs them."""
+    text = f"{value:.{decimals}f}"
+    if abs(float(text) - value) > 1e-9:
+        text = f"{value:.6f}".rstrip("0")
+    return text.replace(".", decimal)
+
+
+def number(text: str) -> float | None:
+    """A number as a sheet writes it (decimal point or comma), else None."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def decimals(text: str) -> int:
+    """How many decimals the sheet writes its numbers with (2 when it shows none)."""
+    m = re.search(r"[.,](\d+)\s*$", text)
+    return len(m[1]) if m else 0 if number(text) is not None else 2
+
+
 def read(path: Path) -> Sheet:
     path = Path(path)
     try:
