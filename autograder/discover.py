@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import SubmissionError
 from autograder.lms import names
 from autograder.stage import ANSWERS, NOTEBOOKS, _unzip
 
@@ -38,6 +39,8 @@ def unpack(archive: Path, dest: Path) -> Path:
     """An LMS's "download all" zip, unpacked afresh under `dest` with the same rules as a
     student's zip (no ../, absolute paths or links) and course-sized limits."""
     dest = Path(dest) / _safe(Path(archive).stem)
+    if dest.is_symlink():
+        raise SubmissionError(f"{dest}: a symbolic link; remove it and run again")
     shutil.rmtree(dest, ignore_errors=True)
     return _unzip(Path(archive), dest, max_bytes=MAX_DOWNLOAD_BYTES, max_members=MAX_DOWNLOAD_MEMBERS)
 

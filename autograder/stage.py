@@ -110,11 +110,14 @@ def _unzip(archive: Path, dest: Path, *, budget: tuple[int, int] = (0, 0),
             if m.is_dir():
                 continue
             target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(m) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out)
-                if out.tell() > max_bytes:
-                    raise SubmissionError(f"{archive.name}: {name!r} is larger than it claims")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(m) as src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out)
+                    if out.tell() > max_bytes:
+                        raise SubmissionError(f"{archive.name}: {name!r} is larger than it claims")
+            except (OSError, zipfile.BadZipFile) as exc:  # a file and a folder of one name; a corrupt entry
+                raise SubmissionError(f"{archive.name}: cannot unpack {name!r} ({exc})") from None
     return dest
 
 

@@ -223,3 +223,15 @@ def test_cells_set_by_the_export_cannot_run_as_formulas(tmp_path):
     read.set(read.rows[1], 1, '=HYPERLINK("http://x")')
     read.set(read.rows[1], 0, "-1.5", number=True)
     assert read.text() == 'name,comment\n-1.5,"\'=HYPERLINK(""http://x"")"\n'
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("status.xlsx", b"PK", "a spreadsheet workbook; download the CSV version"),
+    ("w.csv", 'a,b\n"x,y\n'.encode(), "a quoted cell is never closed \\(row 2\\)"),
+    ("w.csv", "a,b\nä,x\n".encode("latin-1"), "not UTF-8 text"),
+    ("w.csv", b"", "empty"),
+])
+def test_unusable_sheets_are_named_with_what_to_do(tmp_path, name, content, problem):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(sheet.SheetError, match=problem):
+        sheet.read(tmp_path / name)

@@ -137,3 +137,9 @@ def test_utf8_names_without_the_zip_flag_are_read_as_utf8(tmp_path):
     archive.write_bytes(archive.read_bytes().replace(placeholder, name))
     root = unpack(archive, tmp_path / "out")
     assert (root / "José Núñez_7_assignsubmission_file" / "x.ipynb").is_file()
+
+
+def test_a_download_with_a_file_and_a_folder_of_one_name_is_refused_with_a_message(tmp_path):
+    archive = _zip(tmp_path / "course.zip", [("a", b"x"), ("a/b.ipynb", b"{}")])
+    with pytest.raises(SubmissionError, match="cannot unpack 'a/b.ipynb'"):
+        unpack(archive, tmp_path / "out")

@@ -112,6 +112,9 @@ def decimals(text: str) -> int:
 
 def read(path: Path) -> Sheet:
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise SheetError(f"{path.name}: a spreadsheet workbook; download the CSV version, or save this one as "
+                         "CSV UTF-8 (comma-delimited) and pass that")
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
