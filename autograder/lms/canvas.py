@@ -46,7 +46,8 @@ def export(out: Path, gradebook: Path, dest: Path, *, scores: str, columns: dict
         if g is None:
             continue
         if g.identity.files:
-            comments[f"{g.identity.name or 'student'}_{keys[n]}_{g.identity.files[0]}_feedback.html"] = match.feedback_page(out, g)
+            who = match.file_name(g.identity.name, fallback="student")
+            comments[f"{who}_{keys[n]}_{g.identity.files[0]}_feedback.html"] = match.feedback_page(out, g)
         else:
             report.notes.append(f"{g.student}: no submitted file in the download names, so no comment file "
                                 "(Canvas attaches comment files to a submitted file)")
