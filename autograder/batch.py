@@ -95,6 +95,8 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
         key = content_key(sub.paths, fingerprint=dataset.fingerprint, quick=quick)
         if regrade or not store.is_current(sub.safe_id, key):
             todo.append((sub, key))
+        elif sub.identity and (record := store.load(sub.safe_id)).get("identity") != sub.identity.to_dict():
+            store.save(sub.safe_id, record | {"identity": sub.identity.to_dict()})  # graded before names were read
     print(f"{len(subs)} submissions, {len(subs) - len(todo)} already graded, {len(todo)} to grade", file=sys.stderr)
     jobs = max(1, jobs or os.cpu_count() or 1)
     failed = 0

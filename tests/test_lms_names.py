@@ -143,3 +143,17 @@ def test_a_download_with_a_file_and_a_folder_of_one_name_is_refused_with_a_messa
     archive = _zip(tmp_path / "course.zip", [("a", b"x"), ("a/b.ipynb", b"{}")])
     with pytest.raises(SubmissionError, match="cannot unpack 'a/b.ipynb'"):
         unpack(archive, tmp_path / "out")
+
+
+def test_a_rerun_gives_results_graded_before_names_were_read_their_identity(tmp_path):
+    import json
+
+    from autograder.batch import grade_all
+
+    course = tmp_path / "course"
+    _touch(course / "Ada Lovelace_1001_assignsubmission_file" / "pen_and_paper.toml", "x = 1")
+    grade_all(course, tmp_path / "out", jobs=1, quick=True)
+    result = tmp_path / "out" / "students" / "Ada_Lovelace_1001" / "result.json"
+    result.write_text(json.dumps(json.loads(result.read_text()) | {"identity": None}))
+    grade_all(course, tmp_path / "out", jobs=1, quick=True)
+    assert json.loads(result.read_text())["identity"]["lms_id"] == "1001"
