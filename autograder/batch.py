@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 import checks
 from autograder import __version__, data, executors, outputs
-from autograder.discover import Submission, discover
+from autograder.discover import Submission, discover, unpack
 from autograder.errors import DataError, SubmissionError
 from autograder.report import write_atomic
 from autograder.score import ERROR, ItemResult, Result
@@ -63,7 +63,8 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
             notebooks[path.name] = path.read_text(encoding="utf-8")
     result.submission = sub.student
     result.duration = time.monotonic() - started
-    return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id}, notebooks
+    identity = sub.identity.to_dict() if sub.identity else None  # the LMS export matches students by it
+    return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id, "identity": identity}, notebooks
 
 
 def save(store: Store, record: dict, notebooks: dict[str, str]) -> None:
@@ -79,7 +80,11 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
               scheduler: str | None = None) -> int:
     dataset = data.resolve(data_dir, pcl=pcl)
     print(f"Data: {dataset.description}", file=sys.stderr)
-    subs, problems = discover(Path(root).resolve())  # absolute: workers may start elsewhere
+    root = Path(root).resolve()  # absolute: workers may start elsewhere
+    if root.is_file() and root.suffix.lower() == ".zip":  # an LMS's "download all" archive
+        root = unpack(root, Path(out).resolve() / "download")
+        print(f"unpacked into {root}", file=sys.stderr)
+    subs, problems = discover(root)
     for p in problems:
         print(f"skipped: {p}", file=sys.stderr)
     if only:
@@ -90,6 +95,8 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
         key = content_key(sub.paths, fingerprint=dataset.fingerprint, quick=quick)
         if regrade or not store.is_current(sub.safe_id, key):
             todo.append((sub, key))
+        elif sub.identity and (record := store.load(sub.safe_id)).get("identity") != sub.identity.to_dict():
+            store.save(sub.safe_id, record | {"identity": sub.identity.to_dict()})  # graded before names were read
     print(f"{len(subs)} submissions, {len(subs) - len(todo)} already graded, {len(todo)} to grade", file=sys.stderr)
     jobs = max(1, jobs or os.cpu_count() or 1)
     failed = 0

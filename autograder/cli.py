@@ -54,6 +54,17 @@ def _review(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from autograder import lms
+
+    columns = dict(c.split("=", 1) for c in args.column or [] if "=" in c)
+    given = {"dest": args.to, "scores": args.scores, "decimal": args.decimal, "rescale": args.rescale or None,
+             "assignment": args.assignment, "columns": columns or None}
+    report = lms.export(args.lms, args.out, args.sheet, **{k: v for k, v in given.items() if v is not None})
+    print(report.text())
+    return 0
+
+
 def _bundle(args) -> int:
     from autograder import bundle
 
@@ -78,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_check)
 
     g = sub.add_parser("grade", parents=[data], help="grade a folder of submissions")
-    g.add_argument("submissions", type=Path)
+    g.add_argument("submissions", type=Path, help="a folder of submissions, or an LMS's download-all .zip")
     g.add_argument("--out", type=Path, required=True)
     g.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     g.add_argument("--only", action="append", help="grade only this student (repeatable)")
@@ -95,6 +106,21 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("overrides", type=Path, help="CSV with columns student, item, score[, comment]")
     v.add_argument("--out", type=Path, required=True, help="the OUT_DIR of `grade`")
     v.set_defaults(run=_review)
+
+    x = sub.add_parser("export", help="fill an LMS's grade sheet and write its feedback files")
+    x.add_argument("lms", choices=("moodle", "ilias", "canvas"))
+    x.add_argument("--sheet", "--worksheet", dest="sheet", type=Path, required=True,
+                   help="as downloaded: Moodle's grading worksheet, ILIAS's status.csv, Canvas's gradebook export")
+    x.add_argument("--out", type=Path, required=True, help="the OUT_DIR of `grade`")
+    x.add_argument("--to", type=Path, help="where to write (default OUT_DIR/export/LMS)")
+    x.add_argument("--scores", choices=("reviewed", "automatic"),
+                   help="automatic points plus tutors' reviewed scores (default), or automatic only")
+    x.add_argument("--assignment", help="Canvas: the assignment's column (title or id); ILIAS: the multi-feedback name")
+    x.add_argument("--column", action="append", metavar="ROLE=HEADER",
+                   help="a header in the sheet's language, e.g. grade=Bewertung (roles: id, grade, feedback, ...)")
+    x.add_argument("--decimal", choices=(".", ","), help="decimal separator (default: as the sheet writes numbers)")
+    x.add_argument("--rescale", action="store_true", help="scale scores to the sheet's maximum grade")
+    x.set_defaults(run=_export)
 
     b = sub.add_parser("bundle", help="package the grader for Gradescope or GitHub Classroom")
     b.add_argument("target", choices=("gradescope", "github"))

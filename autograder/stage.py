@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ ANSWERS = "pen_and_paper.toml"
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 2000
+MAX_NESTING = 1  # zips inside the submission's zip (or its folder's zips) are unpacked, not deeper
 
 
 @dataclass
@@ -35,50 +37,87 @@ class Staged:
     notes: list[str] = field(default_factory=list)
 
 
-def _files(submission: Path | list[Path], scratch: Path) -> list[Path]:
-    """The submission's files, after unpacking an archive safely."""
+def _files(submission: Path | list[Path], scratch: Path, *, level: int = 0) -> list[Path]:
+    """The submission's files, after unpacking archives safely: the submission's own zip or
+    the zips in its folder (an LMS download's `Name_12345_.../submission.zip`), and the zips
+    inside those; archives nested deeper are returned as files. One size budget for all."""
     paths = [Path(p) for p in submission] if isinstance(submission, list) else [Path(submission)]
     files: list[Path] = []
     for path in paths:
         if not path.exists():
             raise SubmissionError(f"{path}: no such file or folder")
         if path.is_dir():
-            files += [p for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()
-                      and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(path).parts)]
-        elif path.suffix.lower() == ".zip":
-            files += _files(_unzip(path, scratch / f"unzipped-{len(files)}"), scratch)
+            inner, depth = _tree(path), level
+        elif path.suffix.lower() == ".zip" and level <= MAX_NESTING:
+            scratch.mkdir(parents=True, exist_ok=True)
+            dest = Path(tempfile.mkdtemp(prefix="unzipped-", dir=scratch))
+            inner, depth = _tree(_unzip(path, dest, budget=_unpacked(scratch))), level + 1
         else:
             files.append(path)
+            continue
+        for found in inner:
+            if found.suffix.lower() == ".zip" and depth <= MAX_NESTING:
+                files += _files(found, scratch, level=depth)
+            else:
+                files.append(found)
     return files
 
 
-def _unzip(archive: Path, dest: Path) -> Path:
-    """Extract only plain files with safe relative names, within size limits."""
+def _tree(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()
+            and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(folder).parts)]
+
+
+def _unpacked(scratch: Path) -> tuple[int, int]:
+    """Bytes and entries already unpacked for this submission."""
+    sizes = [p.stat().st_size for p in scratch.rglob("*") if p.is_file()] if scratch.exists() else []
+    return sum(sizes), len(sizes)
+
+
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """The entry's name; zips written without the UTF-8 flag often hold UTF-8 names all the same."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        return member.filename
+
+
+def _unzip(archive: Path, dest: Path, *, budget: tuple[int, int] = (0, 0),
+           max_bytes: int | None = None, max_members: int | None = None) -> Path:
+    """Extract only plain files with safe relative names, within size limits (a submission's
+    unless given) that count what `budget` says is already unpacked for it (bytes, entries)."""
+    max_bytes = MAX_ARCHIVE_BYTES if max_bytes is None else max_bytes
+    max_members = MAX_ARCHIVE_MEMBERS if max_members is None else max_members
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
         raise SubmissionError(f"{archive.name}: not a readable zip archive ({exc})") from None
     with zf:
         members = zf.infolist()
-        if len(members) > MAX_ARCHIVE_MEMBERS:
-            raise SubmissionError(f"{archive.name}: {len(members)} entries, more than {MAX_ARCHIVE_MEMBERS}")
-        if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
-            raise SubmissionError(f"{archive.name}: unpacks to more than {MAX_ARCHIVE_BYTES // 2**20} MB")
+        if len(members) + budget[1] > max_members:
+            raise SubmissionError(f"{archive.name}: {len(members) + budget[1]} entries, more than {max_members}")
+        if sum(m.file_size for m in members) + budget[0] > max_bytes:
+            raise SubmissionError(f"{archive.name}: unpacks to more than {max_bytes // 2**20} MB")
         for m in members:
-            name = m.filename
+            name = _member_name(m)
             mode = m.external_attr >> 16
-            if name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
+            if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") or ":" in name:
                 raise SubmissionError(f"{archive.name}: unsafe path {name!r} in the archive")
             if (mode & 0o170000) == 0o120000:
                 raise SubmissionError(f"{archive.name}: symbolic link {name!r} in the archive")
             if m.is_dir():
                 continue
             target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(m) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out)
-                if out.tell() > MAX_ARCHIVE_BYTES:
-                    raise SubmissionError(f"{archive.name}: {name!r} is larger than it claims")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(m) as src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out)
+                    if out.tell() > max_bytes:
+                        raise SubmissionError(f"{archive.name}: {name!r} is larger than it claims")
+            except (OSError, zipfile.BadZipFile) as exc:  # a file and a folder of one name; a corrupt entry
+                raise SubmissionError(f"{archive.name}: cannot unpack {name!r} ({exc})") from None
     return dest
 
 
@@ -102,8 +141,8 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def _kind(path: Path, nb) -> str | None:
-    if path.name in NOTEBOOKS.values():
-        return next(k for k, v in NOTEBOOKS.items() if v == path.name)
+    if kind := next((k for k, v in NOTEBOOKS.items() if path.name == v or path.name.endswith("_" + v)), None):
+        return kind  # an LMS's flat download prefixes the student's name
     text = "\n".join(c.source for c in nb.cells)
     if "2d_pcl_dataset" in text or "SingleProbToProbVector" in text:
         return "pcl"
@@ -134,13 +173,16 @@ def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
             elif kind in staged.notebooks:
                 staged.notes.append(f"{path.name}: a second {NOTEBOOKS[kind]}; the first one found is graded")
             else:
-                if path.name != NOTEBOOKS[kind]:
+                if not path.name.endswith(NOTEBOOKS[kind]):
                     staged.notes.append(f"found {path.name}; graded it as {NOTEBOOKS[kind]} (rename it to be sure)")
                 staged.notebooks[kind] = nb
                 nbformat.write(nb, workdir / NOTEBOOKS[kind])
         elif path.name == ANSWERS or (path.suffix == ".toml" and staged.answers is None):
             if staged.answers is None or staged.answers.name != ANSWERS:
                 staged.answers = path
+        elif path.suffix.lower() == ".zip":
+            staged.notes.append(f"{path.name}: a zip inside a zip inside the submission; not unpacked "
+                                "(put the notebooks in one zip)")
         elif path.name in ("edf.py", "mnist_loader.py"):
             if _digest(path) != _digest(REFERENCE / path.name):
                 staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")

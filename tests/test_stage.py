@@ -109,3 +109,60 @@ def test_missing_notebook_is_reported(tmp_path, reference_loader):
     sub.mkdir()
     staged = stage(sub, tmp_path / "work", NoData())
     assert "no image_classification.ipynb" in staged.problems["image"]
+
+
+def _nested(path, name, inner: bytes):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(name, inner)
+    return path
+
+
+def _zip_bytes(entries) -> bytes:
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data, mode in entries:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_a_zip_in_a_student_folder_and_a_zip_in_that_are_unpacked(tmp_path, reference_loader):
+    """An LMS download: Name_12345_assignsubmission_file/submission.zip, itself holding a zip."""
+    folder = tmp_path / "Ada Lovelace_101_assignsubmission_file"
+    folder.mkdir()
+    inner = _zip_bytes([("ex2/image_classification.ipynb", nbformat.writes(nbformat.v4.new_notebook()), 0o100644)])
+    (folder / "submission.zip").write_bytes(_zip_bytes([
+        ("MyWork/pcl_binary_classification.ipynb", nbformat.writes(nbformat.v4.new_notebook()), 0o100644),
+        ("MyWork/image.zip", inner, 0o100644),
+        ("MyWork/deeper.zip", _zip_bytes([("too_deep.zip", inner, 0o100644)]), 0o100644)]))
+    staged = stage(folder, tmp_path / "work", NoData())
+    assert set(staged.notebooks) == {"pcl", "image"}
+    assert any("too_deep.zip: a zip inside a zip" in n for n in staged.notes)
+
+
+@pytest.mark.parametrize("name, mode, problem", [
+    ("../evil.ipynb", 0o100644, "unsafe path"),
+    ("..\\evil.ipynb", 0o100644, "unsafe path"),
+    ("/etc/evil.ipynb", 0o100644, "unsafe path"),
+    ("link.ipynb", stat.S_IFLNK | 0o777, "symbolic link"),
+])
+def test_hostile_members_of_a_nested_zip_are_refused(tmp_path, reference_loader, name, mode, problem):
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "outer.zip").write_bytes(_zip_bytes([("inner.zip", _zip_bytes([(name, "{}", mode)]), 0o100644)]))
+    with pytest.raises(SubmissionError, match=f"inner.zip: {problem}"):
+        stage(folder, tmp_path / "work", NoData())
+    assert not list(tmp_path.rglob("evil.ipynb"))
+
+
+def test_nested_zips_share_one_size_budget(tmp_path, reference_loader, monkeypatch):
+    import autograder.stage as st
+    monkeypatch.setattr(st, "MAX_ARCHIVE_BYTES", 3000)
+    folder = tmp_path / "student"
+    folder.mkdir()
+    for k in range(3):  # each under the limit, together over it
+        (folder / f"part{k}.zip").write_bytes(_zip_bytes([(f"f{k}.txt", "0" * 1200, 0o100644)]))
+    with pytest.raises(SubmissionError, match="part2.zip: unpacks to more than"):
+        stage(folder, tmp_path / "work", NoData())
