@@ -1,0 +1,163 @@
+"""Steps per second of the point-cloud notebook's training loop, course edf.py vs the grading runtime.
+
+The loop is the notebook's given `train` (Forward, the error count by argmax, Backward,
+UpdateParameters, and its progress line at iterations 100, 200, 500, 1000, 5000 and every
+10,000), on data/2d_pcl_dataset.npz, for the notebook's two graphs:
+
+    logistic regression  Affine(2->1) -> Sigmoid -> SingleProbToProbVector -> CrossEntropyLoss
+    2-16-1 MLP           Affine(2->16) -> Sigmoid -> Affine(16->1) -> Sigmoid -> ... the same
+
+Both implementations train the same graph from the same seed in the same run, in alternating
+chunks of steps, so that a neighbour's load on a shared machine slows both alike. Prints steps
+per second, their ratio, and whether the printed progress lines and final parameters agree.
+
+    python bench/pcl_steps.py [--steps 100000] [--chunks 20] [--profile]
+
+The course's edf.py is read from ../shared/course-handout/ (or $SHARED_DIR/course-handout/);
+reference/edf.py stands in for it, with a note, when that folder is absent. Nothing is asserted.
+"""
+import argparse
+import cProfile
+import importlib.util
+import io
+import os
+import pstats
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+COURSE_EDF = SHARED / "course-handout" / "edf.py"
+RUNTIME_EDF = ROOT / "autograder" / "runtime" / "edf.py"
+DATASET = ROOT / "data" / "2d_pcl_dataset.npz"
+PRINTED = (100, 200, 500, 1000, 5000)  # the given train's progress iterations, besides every 10,000
+SEED, RATE, HIDDEN = 1234, 1, 16
+
+
+def load_edf(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def course_edf():
+    if COURSE_EDF.exists():
+        return load_edf("edf_course", COURSE_EDF), str(COURSE_EDF)
+    print(f"note: {COURSE_EDF} is absent; timing reference/edf.py as the course's edf.py")
+    return load_edf("edf_course", ROOT / "reference" / "edf.py"), "reference/edf.py"
+
+
+def prob_vector_class(edf):
+    """The notebook's given node, as a student's class on `edf`: an (N, 1) probability z
+    becomes the (N, 2) matrix [z, 1 - z]; made by np.repeat and a column write, as given."""
+
+    class SingleProbToProbVector(edf.CompNode):
+        def __init__(self, z):
+            edf.CompNodes.append(self)
+            self.z = z
+
+        def forward(self):
+            pair = np.repeat(self.z.value, 2, axis=1)
+            pair[:, 1] = 1 - pair[:, 1]
+            self.value = pair
+
+        def backward(self):
+            self.z.addgrad((self.grad[:, 0] - self.grad[:, 1]).reshape(-1, 1))
+
+    return SingleProbToProbVector
+
+
+def build(edf, hidden):
+    """The notebook's graph: the MLP when `hidden`, else logistic regression."""
+    edf.clear_compgraph()
+    x_node, y_node = edf.Input(), edf.Input()
+    h, width = x_node, 2
+    if hidden:
+        h, width = edf.Sigmoid(edf.Affine(edf.AffineParams(2, hidden), x_node)), hidden
+    prob_node = prob_vector_class(edf)(edf.Sigmoid(edf.Affine(edf.AffineParams(width, 1), h)))
+    loss_node = edf.CrossEntropyLoss(prob_node, y_node)
+    return x_node, y_node, prob_node, loss_node
+
+
+def train_steps(edf, first, last, y_node, prob_node, loss_node, printed):
+    """Iterations first..last of the notebook's `train` loop, appending its progress lines."""
+    for iteration in range(first, last + 1):
+        edf.Forward()
+        total_err = np.sum(np.not_equal(np.argmax(prob_node.value, axis=1), y_node.value))
+        edf.Backward(loss_node)
+        edf.UpdateParameters()
+        if iteration in PRINTED or iteration % 10000 == 0:
+            printed.append('iter: {}, error: {:6f}'.format(iteration, total_err))
+
+
+class Run:
+    """One implementation training one graph, advanced a chunk of steps at a time."""
+
+    def __init__(self, edf, hidden, X, y):
+        self.edf, self.seconds, self.printed, self.done = edf, 0.0, [], 0
+        np.random.seed(SEED)  # AffineParams draw from numpy's global state: same weights for both
+        self.x_node, self.y_node, self.prob_node, self.loss_node = build(edf, hidden)
+        self.nodes, self.params = edf.CompNodes, edf.Parameters
+        self.x_node.value, self.y_node.value = X, y
+        edf.learning_rate = RATE
+
+    def advance(self, steps):
+        edf = self.edf
+        edf.CompNodes, edf.Parameters = self.nodes, self.params  # the module holds one graph at a time
+        start = time.perf_counter()
+        train_steps(edf, self.done + 1, self.done + steps, self.y_node, self.prob_node, self.loss_node, self.printed)
+        self.seconds += time.perf_counter() - start
+        self.done += steps
+
+
+def compare(course, runtime, hidden, X, y, steps, chunks):
+    runs = [Run(course, hidden, X, y), Run(runtime, hidden, X, y)]
+    size = -(-steps // chunks)
+    for first in range(0, steps, size):
+        for run in runs if first // size % 2 == 0 else runs[::-1]:
+            run.advance(min(size, steps - first))
+    return runs
+
+
+def profile(edf, hidden, X, y, steps):
+    run = Run(edf, hidden, X, y)
+    profiler = cProfile.Profile()
+    profiler.runcall(run.advance, steps)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(14)
+    return text.getvalue()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=100000)
+    parser.add_argument("--chunks", type=int, default=20, help="alternations between the implementations")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile's top functions per run")
+    args = parser.parse_args()
+    course, where = course_edf()
+    runtime = load_edf("edf_runtime", RUNTIME_EDF)
+    with np.load(DATASET) as data:
+        X, y = data["X"], data["y"]
+    print(f"nproc {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; "
+          f"{len(X)} points; course edf: {where}")
+    print(f"{args.steps} steps of the notebook's train loop, {args.chunks} alternating chunks")
+    print("graph                implementation    steps/s   seconds")
+    for name, hidden in (("logistic regression", 0), ("2-16-1 MLP", HIDDEN)):
+        slow, fast = compare(course, runtime, hidden, X, y, args.steps, args.chunks)
+        for label, run in (("course edf", slow), ("grading runtime", fast)):
+            print(f"{name:20s} {label:16s} {run.done / run.seconds:8.0f} {run.seconds:9.2f}")
+        drift = max(float(np.max(np.abs(a.value - b.value))) for a, b in zip(slow.params, fast.params, strict=True))
+        same = "same" if slow.printed == fast.printed else "DIFFERENT"
+        print(f"{name:20s} course/runtime {slow.seconds / fast.seconds:.2f}x; printed errors {same}; "
+              f"largest parameter difference {drift:.2e}")
+        if args.profile:
+            for label, edf in (("course edf", course), ("grading runtime", runtime)):
+                print(f"--- cProfile, {name}, {label}, {min(args.steps, 20000)} steps")
+                print(profile(edf, hidden, X, y, min(args.steps, 20000)))
+
+
+if __name__ == "__main__":
+    main()
