@@ -8,8 +8,11 @@ UpdateParameters, and its progress line at iterations 100, 200, 500, 1000, 5000 
     2-16-1 MLP           Affine(2->16) -> Sigmoid -> Affine(16->1) -> Sigmoid -> ... the same
 
 Both implementations train the same graph from the same seed in the same run, in alternating
-chunks of steps, so that a neighbour's load on a shared machine slows both alike. Prints steps
-per second, their ratio, and whether the printed progress lines and final parameters agree.
+chunks of steps, so that a neighbour's load on a shared machine slows both alike, with one BLAS
+thread as in the grader's kernels. Prints steps per second of CPU time (this process's; stable
+when neighbours load the machine) and of wall-clock time, their ratios, and whether the printed
+progress lines and final parameters agree. Last, the part of a step no edf.py can speed up: the
+notebook's own code (the given node's forward and backward, and the error count).
 
     python bench/pcl_steps.py [--steps 100000] [--chunks 20] [--profile]
 
@@ -26,6 +29,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
@@ -97,7 +101,7 @@ class Run:
     """One implementation training one graph, advanced a chunk of steps at a time."""
 
     def __init__(self, edf, hidden, X, y):
-        self.edf, self.seconds, self.printed, self.done = edf, 0.0, [], 0
+        self.edf, self.seconds, self.cpu, self.printed, self.done = edf, 0.0, 0.0, [], 0
         np.random.seed(SEED)  # AffineParams draw from numpy's global state: same weights for both
         self.x_node, self.y_node, self.prob_node, self.loss_node = build(edf, hidden)
         self.nodes, self.params = edf.CompNodes, edf.Parameters
@@ -107,9 +111,10 @@ class Run:
     def advance(self, steps):
         edf = self.edf
         edf.CompNodes, edf.Parameters = self.nodes, self.params  # the module holds one graph at a time
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         train_steps(edf, self.done + 1, self.done + steps, self.y_node, self.prob_node, self.loss_node, self.printed)
         self.seconds += time.perf_counter() - start
+        self.cpu += time.process_time() - cpu
         self.done += steps
 
 
@@ -120,6 +125,18 @@ def compare(course, runtime, hidden, X, y, steps, chunks):
         for run in runs if first // size % 2 == 0 else runs[::-1]:
             run.advance(min(size, steps - first))
     return runs
+
+
+def notebook_code(run, steps):
+    """CPU seconds per step of what the notebook itself runs in each step: the given node's
+    forward and backward (its backward adds into its input's grad) and the error count."""
+    node, y_node = run.prob_node, run.y_node
+    start = time.process_time()
+    for _ in range(steps):
+        node.forward()
+        np.sum(np.not_equal(np.argmax(node.value, axis=1), y_node.value))
+        node.backward()
+    return (time.process_time() - start) / steps
 
 
 def profile(edf, hidden, X, y, steps):
@@ -137,6 +154,7 @@ def main():
     parser.add_argument("--chunks", type=int, default=20, help="alternations between the implementations")
     parser.add_argument("--profile", action="store_true", help="also print cProfile's top functions per run")
     args = parser.parse_args()
+    threadpool_limits(1)  # the grader's kernels run with one BLAS thread
     course, where = course_edf()
     runtime = load_edf("edf_runtime", RUNTIME_EDF)
     with np.load(DATASET) as data:
@@ -144,15 +162,19 @@ def main():
     print(f"nproc {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; "
           f"{len(X)} points; course edf: {where}")
     print(f"{args.steps} steps of the notebook's train loop, {args.chunks} alternating chunks")
-    print("graph                implementation    steps/s   seconds")
+    print("graph                implementation    steps/s (CPU)  steps/s (wall)  CPU s  wall s")
     for name, hidden in (("logistic regression", 0), ("2-16-1 MLP", HIDDEN)):
         slow, fast = compare(course, runtime, hidden, X, y, args.steps, args.chunks)
         for label, run in (("course edf", slow), ("grading runtime", fast)):
-            print(f"{name:20s} {label:16s} {run.done / run.seconds:8.0f} {run.seconds:9.2f}")
+            print(f"{name:20s} {label:16s} {run.done / run.cpu:14.0f} {run.done / run.seconds:15.0f} "
+                  f"{run.cpu:6.2f} {run.seconds:7.2f}")
         drift = max(float(np.max(np.abs(a.value - b.value))) for a, b in zip(slow.params, fast.params, strict=True))
         same = "same" if slow.printed == fast.printed else "DIFFERENT"
-        print(f"{name:20s} course/runtime {slow.seconds / fast.seconds:.2f}x; printed errors {same}; "
-              f"largest parameter difference {drift:.2e}")
+        print(f"{name:20s} course/runtime {slow.cpu / fast.cpu:.2f}x CPU, {slow.seconds / fast.seconds:.2f}x wall; "
+              f"printed errors {same}; largest parameter difference {drift:.2e}")
+        own = notebook_code(fast, min(args.steps, 20000))
+        print(f"{name:20s} the notebook's own code: {own * 1e6:.1f} us of a step; course step / that = "
+              f"{slow.cpu / slow.done / own:.1f}x, the most any edf.py could reach")
         if args.profile:
             for label, edf in (("course edf", course), ("grading runtime", runtime)):
                 print(f"--- cProfile, {name}, {label}, {min(args.steps, 20000)} steps")
