@@ -12,7 +12,8 @@ chunks of steps, so that a neighbour's load on a shared machine slows both alike
 thread as in the grader's kernels. Prints steps per second of CPU time (this process's; stable
 when neighbours load the machine) and of wall-clock time, their ratios, and whether the printed
 progress lines and final parameters agree. Last, the part of a step no edf.py can speed up: the
-notebook's own code (the given node's forward and backward, and the error count).
+notebook's own code (the given node's forward and backward, and the error count), and the
+same training as straight-line numpy without any framework: what numpy's per-call cost leaves.
 
     python bench/pcl_steps.py [--steps 100000] [--chunks 20] [--profile]
 
@@ -139,6 +140,39 @@ def notebook_code(run, steps):
     return (time.process_time() - start) / steps
 
 
+def numpy_floor(hidden, X, y, steps):
+    """CPU seconds per step of the same training as straight-line numpy: no framework, no
+    checks, the fewest calls we know for the math (float32 gradients as EDF keeps them),
+    the notebook's own code included. What numpy's per-call cost leaves for any edf.py."""
+    rng = np.random.default_rng(SEED)
+    sizes = [2, hidden, 1] if hidden else [2, 1]
+    layers = [(rng.uniform(-1, 1, (m, n)).astype(np.float32), np.zeros(n, np.float32))
+              for m, n in zip(sizes, sizes[1:])]
+    picker, weight = np.arange(len(y)) * 2 + y, np.full(len(y), 1 / len(y))
+    one, low, high = np.array(1.0), np.array(-10.0), np.array(10.0)
+    clip = np._core.umath.clip
+    start = time.process_time()
+    for _ in range(steps):
+        outs = [X]
+        for A, b in layers:
+            outs.append(np.reciprocal(np.exp(-clip(outs[-1] @ A + b, low, high)) + one))
+        pair = np.repeat(outs[-1], 2, axis=1)  # the given node's forward
+        pair[:, 1] = 1 - pair[:, 1]
+        -np.log(pair.take(picker))
+        np.sum(np.not_equal(np.argmax(pair, axis=1), y))  # the given train's error count
+        pair_grad = np.zeros(pair.shape, np.float32)
+        pair_grad.reshape(-1)[picker] -= weight / pair.take(picker)
+        grad = np.zeros((len(y), 1), np.float32)
+        grad += (pair_grad[:, 0] - pair_grad[:, 1]).reshape(-1, 1)  # the given node's backward
+        for (A, b), below, out in zip(layers[::-1], outs[-2::-1], outs[:0:-1]):
+            grad = (grad * out * (one - out)).astype(np.float32)
+            below_grad = (grad @ A.T).astype(np.float32) if below is not X else None
+            A -= (below.T @ grad).astype(np.float32)
+            b -= np.add.reduce(grad, 0)
+            grad = below_grad
+    return (time.process_time() - start) / steps
+
+
 def profile(edf, hidden, X, y, steps):
     run = Run(edf, hidden, X, y)
     profiler = cProfile.Profile()
@@ -172,9 +206,11 @@ def main():
         same = "same" if slow.printed == fast.printed else "DIFFERENT"
         print(f"{name:20s} course/runtime {slow.cpu / fast.cpu:.2f}x CPU, {slow.seconds / fast.seconds:.2f}x wall; "
               f"printed errors {same}; largest parameter difference {drift:.2e}")
-        own = notebook_code(fast, min(args.steps, 20000))
-        print(f"{name:20s} the notebook's own code: {own * 1e6:.1f} us of a step; course step / that = "
-              f"{slow.cpu / slow.done / own:.1f}x, the most any edf.py could reach")
+        course_step, own = slow.cpu / slow.done, notebook_code(fast, min(args.steps, 20000))
+        floor = numpy_floor(hidden, X, y, min(args.steps, 20000))
+        print(f"{name:20s} CPU us per step: course {course_step * 1e6:.1f}, runtime {fast.cpu / fast.done * 1e6:.1f}, "
+              f"straight-line numpy {floor * 1e6:.1f} (course/that {course_step / floor:.2f}x), "
+              f"the notebook's own code {own * 1e6:.1f} (course/that {course_step / own:.1f}x)")
         if args.profile:
             for label, edf in (("course edf", course), ("grading runtime", runtime)):
                 print(f"--- cProfile, {name}, {label}, {min(args.steps, 20000)} steps")
