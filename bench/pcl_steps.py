@@ -15,18 +15,18 @@ progress lines and final parameters agree. Last, the part of a step no edf.py ca
 notebook's own code (the given node's forward and backward, and the error count), and the
 same training as straight-line numpy without any framework: what numpy's per-call cost leaves.
 
-    python bench/pcl_steps.py [--steps 100000] [--chunks 20] [--profile]
+    python bench/pcl_steps.py [--steps 100000] [--chunks 20] [--runtime FILE] [--profile]
+
+`--profile` adds the CPU time of each node's forward and backward, and of each part of a step.
 
 The course's edf.py is read from ../shared/course-handout/ (or $SHARED_DIR/course-handout/);
 reference/edf.py stands in for it, with a note, when that folder is absent. Nothing is asserted.
 """
 import argparse
-import cProfile
 import importlib.util
-import io
 import os
-import pstats
 import time
+import timeit
 from pathlib import Path
 
 import numpy as np
@@ -173,28 +173,38 @@ def numpy_floor(hidden, X, y, steps):
     return (time.process_time() - start) / steps
 
 
-def profile(edf, hidden, X, y, steps):
+def per_node(edf, hidden, X, y, repeat=20000):
+    """CPU microseconds of each part of a step, on a graph trained for 100 steps: every node's
+    forward and backward alone, then Forward, Backward, UpdateParameters and the error count."""
     run = Run(edf, hidden, X, y)
-    profiler = cProfile.Profile()
-    profiler.runcall(run.advance, steps)
-    text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(14)
-    return text.getvalue()
+    run.advance(100)
+
+    def cost(call):
+        return min(timeit.repeat(call, number=repeat, repeat=3, timer=time.process_time)) / repeat * 1e6
+
+    rows = [(f"{type(node).__name__}.{part}", cost(getattr(node, part)))
+            for node in edf.CompNodes for part in ("forward", "backward")]
+    rows += [("Forward()", cost(edf.Forward)), ("Backward(loss)", cost(lambda: edf.Backward(run.loss_node))),
+             ("UpdateParameters()", cost(edf.UpdateParameters)),
+             ("error count", cost(lambda: np.sum(np.not_equal(np.argmax(run.prob_node.value, axis=1), y))))]
+    return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=100000)
     parser.add_argument("--chunks", type=int, default=20, help="alternations between the implementations")
-    parser.add_argument("--profile", action="store_true", help="also print cProfile's top functions per run")
+    parser.add_argument("--runtime", type=Path, default=RUNTIME_EDF,
+                        help="the runtime file to time (e.g. an earlier version, from git show)")
+    parser.add_argument("--profile", action="store_true", help="also time each node's forward and backward alone")
     args = parser.parse_args()
     threadpool_limits(1)  # the grader's kernels run with one BLAS thread
     course, where = course_edf()
-    runtime = load_edf("edf_runtime", RUNTIME_EDF)
+    runtime = load_edf("edf_runtime", args.runtime)
     with np.load(DATASET) as data:
         X, y = data["X"], data["y"]
     print(f"nproc {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; "
-          f"{len(X)} points; course edf: {where}")
+          f"{len(X)} points; course edf: {where}; runtime: {args.runtime}")
     print(f"{args.steps} steps of the notebook's train loop, {args.chunks} alternating chunks")
     print("graph                implementation    steps/s (CPU)  steps/s (wall)  CPU s  wall s")
     for name, hidden in (("logistic regression", 0), ("2-16-1 MLP", HIDDEN)):
@@ -212,9 +222,9 @@ def main():
               f"straight-line numpy {floor * 1e6:.1f} (course/that {course_step / floor:.2f}x), "
               f"the notebook's own code {own * 1e6:.1f} (course/that {course_step / own:.1f}x)")
         if args.profile:
-            for label, edf in (("course edf", course), ("grading runtime", runtime)):
-                print(f"--- cProfile, {name}, {label}, {min(args.steps, 20000)} steps")
-                print(profile(edf, hidden, X, y, min(args.steps, 20000)))
+            print(f"{name}: CPU us per call          course   runtime")
+            for (part, slow_us), (_, fast_us) in zip(per_node(course, hidden, X, y), per_node(runtime, hidden, X, y)):
+                print(f"  {part:32s} {slow_us:7.2f} {fast_us:9.2f}")
 
 
 if __name__ == "__main__":
