@@ -11,8 +11,15 @@ near zero carries the rounding of the terms it sums, not a rounding of its own):
 - losses and parameters after a few SGD steps: 1e-5 (float64) and 1e-3 (float32), since
   the last-bit differences of the weights then travel through the whole network; error
   counts may differ only by samples whose top two probabilities are that close.
+- the point-cloud notebook (2.2): the printed error lines equal, parameters within 1e-5 after
+  5,000 steps (default suite) and 100,000 steps (`-m slow`), against reference/edf.py and the
+  course's own edf.py (../shared/course-handout/edf.py, skipped when absent); and the same for
+  what students do around a graph between steps (rebuild it, append to or edit CompNodes, set
+  inputs, batch sizes, rates and values by hand, keep earlier arrays, override updates).
 """
+import functools
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,3 +297,206 @@ def test_a_patched_parameter_addgrad_still_sees_per_sample_deltas(edf, monkeypat
     monkeypatch.setattr(edf.Parameter, "addgrad", patched)
     student_graph(edf)
     assert (5, 3, 3) in shapes and (5, 3, 4) in shapes
+
+
+# --- the point-cloud notebook (2.2): long runs, and what students do around the graph -------
+
+from bench.pcl_steps import PRINTED, build, prob_vector_class, train_steps  # noqa: E402
+
+HANDOUT_EDF = (Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "course-handout" / "edf.py").resolve()
+HANDOUT = _load("edf_handout", HANDOUT_EDF) if HANDOUT_EDF.exists() else None
+COURSES = [pytest.param(COURSE, id="reference"),
+           pytest.param(HANDOUT, id="handout", marks=pytest.mark.skipif(
+               HANDOUT is None, reason=f"the course's own edf.py is not at {HANDOUT_EDF}"))]
+with np.load(ROOT / "data" / "2d_pcl_dataset.npz") as _pcl:
+    PCL_X, PCL_Y = _pcl["X"], _pcl["y"]
+PCL_RTOL = 1e-5  # float32 parameters; so far the runtime has ended bit for bit where the course does
+
+
+def pcl_graph(edf, hidden, seed=1234):
+    """The notebook's graph (the 2-16-1 MLP when `hidden`, else logistic regression), fed the point cloud."""
+    np.random.seed(seed)
+    x_node, y_node, prob_node, loss_node = build(edf, hidden)
+    x_node.value, y_node.value = PCL_X, PCL_Y
+    return x_node, y_node, prob_node, loss_node
+
+
+def pcl_training(edf, hidden, steps):
+    """The notebook's cells: build, `edf.learning_rate = 1`, the given train loop. Returns its
+    printed lines and the final parameters."""
+    _, y_node, prob_node, loss_node = pcl_graph(edf, hidden)
+    edf.learning_rate = 1
+    printed = []
+    train_steps(edf, 1, steps, y_node, prob_node, loss_node, printed)
+    return printed, [p.value.copy() for p in edf.Parameters]
+
+
+@functools.cache
+def runtime_pcl_training(hidden, steps):
+    return pcl_training(RUNTIME, hidden, steps)
+
+
+@pytest.mark.parametrize("steps", [pytest.param(5000, id="5k"),
+                                   pytest.param(100_000, id="100k", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("hidden", [0, 16], ids=["logistic", "mlp"])
+@pytest.mark.parametrize("course", COURSES)
+def test_point_cloud_training_prints_and_ends_as_the_course(course, hidden, steps):
+    printed, params = pcl_training(course, hidden, steps)
+    fast_printed, fast_params = runtime_pcl_training(hidden, steps)
+    assert len(printed) == len([i for i in range(1, steps + 1) if i in PRINTED or i % 10000 == 0])
+    assert fast_printed == printed
+    for fast, slow in zip(fast_params, params, strict=True):
+        assert_close(fast, slow, PCL_RTOL)
+
+
+def student_nodes(edf):
+    """Nodes a student writes on `edf`: Tanh (2.3d) and a node with two parents."""
+
+    class Tanh(edf.CompNode):
+        def __init__(self, x):
+            edf.CompNodes.append(self)
+            self.x = x
+
+        def forward(self):
+            self.value = np.tanh(self.x.value)
+
+        def backward(self):
+            self.x.addgrad(self.grad * (1 - self.value ** 2))
+
+    class Mix(edf.CompNode):  # a * u + (1 - a) * v
+        def __init__(self, u, v, a):
+            edf.CompNodes.append(self)
+            self.u, self.v, self.a = u, v, a
+
+        def forward(self):
+            self.value = self.a * self.u.value + (1 - self.a) * self.v.value
+
+        def backward(self):
+            self.u.addgrad(self.a * self.grad)
+            self.v.addgrad((1 - self.a) * self.grad)
+
+    return Tanh, Mix
+
+
+def steps(edf, n, loss_node, record):
+    for _ in range(n):
+        edf.Forward()
+        edf.Backward(loss_node)
+        edf.UpdateParameters()
+    record.extend(np.array(p.value) for p in edf.Parameters)
+
+
+def rebuilt_graphs(edf):
+    """clear_compgraph and a new graph between trainings: logistic regression, the MLP, and
+    an MLP whose hidden layer is a student's two-parent node."""
+    Tanh, Mix = student_nodes(edf)
+    record = []
+    for hidden in (0, 16, "mix"):
+        edf.clear_compgraph()
+        if hidden == "mix":
+            np.random.seed(5)
+            x_node, y_node = edf.Input(), edf.Input()
+            first = edf.Affine(edf.AffineParams(2, 8), x_node)
+            mixed = Mix(edf.Sigmoid(first), Tanh(first), 0.25)
+            prob_node = prob_vector_class(edf)(edf.Sigmoid(edf.Affine(edf.AffineParams(8, 1), mixed)))
+            loss_node = edf.CrossEntropyLoss(prob_node, y_node)
+            x_node.value, y_node.value = PCL_X, PCL_Y
+        else:
+            *_, loss_node = pcl_graph(edf, hidden)
+        edf.learning_rate = 1
+        steps(edf, 50, loss_node, record)
+    return record
+
+
+def nodes_appended_and_replaced(edf):
+    """A student appends nodes to CompNodes after training began (one of them twice), then
+    swaps the hidden Sigmoid for a Tanh in place: same length, another node, a rewired parent."""
+    Tanh, _ = student_nodes(edf)
+    record = []
+    x_node, y_node, prob_node, loss_node = pcl_graph(edf, 16)
+    edf.learning_rate = 1
+    steps(edf, 30, loss_node, record)
+    first_affine, sigmoid, second_affine = edf.CompNodes[:3]
+    extra = Tanh(sigmoid)  # after the loss: its backward runs first, on a zero grad
+    edf.CompNodes.append(extra)
+    steps(edf, 30, loss_node, record)
+    record.append(np.array(extra.value))
+    tanh = Tanh(first_affine)
+    edf.CompNodes.pop()
+    edf.CompNodes[1] = tanh
+    second_affine.x = tanh
+    steps(edf, 30, loss_node, record)
+    return record
+
+
+def inputs_batches_and_rates(edf):
+    """Forward after mutating x_node.value in place, another batch size, and learning rates
+    set between steps as Python and numpy numbers."""
+    x_node, y_node, prob_node, loss_node = pcl_graph(edf, 16)
+    record = []
+    for rate, rows in ((1, 100), (0.5, 37), (np.float64(0.3), 100), (2, 1), (np.float32(0.1), 64), (1.0, 100)):
+        edf.learning_rate = rate
+        x_node.value, y_node.value = PCL_X[:rows], PCL_Y[:rows]
+        steps(edf, 20, loss_node, record)
+        record.append(np.array(loss_node.value))
+    x_node.value = PCL_X.copy()
+    edf.Forward()
+    record.append(np.array(prob_node.value))
+    x_node.value *= 0.5  # in place: the next Forward must read it
+    edf.Forward()
+    record.append(np.array(prob_node.value))
+    return record
+
+
+def values_replaced_by_hand(edf):
+    """A student replaces parameter values (float32 and float64 arrays) and a node's value
+    between Forward and Backward, and keeps arrays of earlier steps."""
+    x_node, y_node, prob_node, loss_node = pcl_graph(edf, 16)
+    edf.learning_rate = 1
+    record, kept = [], []
+    steps(edf, 20, loss_node, record)
+    first, last = edf.Parameters[0], edf.Parameters[-1]
+    first.value = first.value * np.float32(0.5)
+    last.value = np.array(last.value, dtype=np.float64)
+    for _ in range(20):
+        edf.Forward()
+        prob_node.value = np.clip(prob_node.value, 0.01, 0.99)
+        loss_node.forward()
+        edf.Backward(loss_node)
+        kept.append((first.grad, prob_node.grad, loss_node.grad, prob_node.value))
+        edf.UpdateParameters()
+    record.extend(np.array(p.value) for p in edf.Parameters)
+    return record + [a for arrays in kept[:3] for a in arrays]
+
+
+def own_parameter_updates(edf):
+    """A student's Parameter subclass with its own update (momentum), beside stock ones."""
+
+    class Momentum(edf.Parameter):
+        def UpdateParameters(self):
+            self.velocity = 0.5 * getattr(self, "velocity", 0) + self.grad
+            self.value -= edf.learning_rate * self.velocity
+
+    x_node, y_node, prob_node, loss_node = pcl_graph(edf, 16)
+    edf.Parameters[0].__class__ = Momentum
+    edf.learning_rate = 0.5
+    record = []
+    steps(edf, 40, loss_node, record)
+    return record
+
+
+SCENARIOS = [rebuilt_graphs, nodes_appended_and_replaced, inputs_batches_and_rates,
+             values_replaced_by_hand, own_parameter_updates]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__ for s in SCENARIOS])
+@pytest.mark.parametrize("course", COURSES)
+def test_what_students_do_around_the_graph_gives_the_course_results(course, scenario):
+    """Whatever the runtime keeps between steps must follow the graph as students change it:
+    CompNodes and Parameters rebuilt, appended to, edited in place; inputs, batch sizes,
+    learning rates and values set by hand; arrays of earlier steps kept."""
+    expected = scenario(course)
+    actual = scenario(RUNTIME)
+    assert len(actual) == len(expected)
+    for fast, slow in zip(actual, expected, strict=True):
+        assert_close(np.asarray(fast), np.asarray(slow), PCL_RTOL)

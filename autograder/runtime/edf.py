@@ -14,8 +14,16 @@ What differs is only how the built-in nodes compute:
   deltas) or the input is not a 2-D array.
 - `Affine` skips the input gradient `grad @ A.T` when the input is a stock `Input`,
   whose `addgrad` would throw it away.
-- Elementwise nodes reuse their own temporaries instead of allocating one per operation,
-  in the same order of operations, so values are bit-for-bit the course's.
+- On small arrays a step costs per numpy call, not per number (docs/performance.md), so
+  the built-in nodes make fewer and cheaper calls for the same numbers: the scalars of
+  the formulas are 0-d arrays of the operand's dtype (what numpy converts a Python
+  number to, without the conversion's cost); Sigmoid's two bounds are one `clip`;
+  `1 / t` is `reciprocal(t)`; sums over the batch call `np.add.reduce` as `np.sum` does,
+  without its wrapper; CrossEntropyLoss picks and writes through flat indices, as the
+  course's own edf.py does; a learning rate of 1 skips the product.
+  These give the course's values bit for bit (only the weight gradient's sum runs in
+  another order); anything not a float64/float32 ndarray, and every node or Parameter
+  whose methods a student overrides, takes the course's path.
 tests/test_runtime_equivalence.py holds the proof; docs/performance.md the timings.
 """
 import numpy as np
@@ -60,26 +68,59 @@ class Parameter:
     def addgrad(self, delta):
         self.grad += np.sum(delta, axis=0)
 
-    def _addgrad_summed(self, total):
-        """Accumulate a delta already summed over the batch (what `addgrad` would add)."""
-        self.grad += total
-
     def UpdateParameters(self):
         self.value -= learning_rate * self.grad
 
 
+class _Scalars:
+    """The formulas' numbers as read-only 0-d arrays of one float dtype. numpy converts a
+    Python number to the array operand's dtype (NEP 50), so the result is the same; a 0-d
+    array of that dtype only skips the conversion, half the cost of a call on 100 numbers."""
+
+    def __init__(self, dtype):
+        for name, number in (("one", 1), ("low", -10), ("high", 10)):
+            array = np.array(number, dtype)
+            array.flags.writeable = False
+            setattr(self, name, array)
+
+
+_SCALARS = {np.dtype(t): _Scalars(t) for t in (np.float64, np.float32)}
+_F32 = np.dtype(np.float32)
+_clip = np.clip if not hasattr(np, "_core") else getattr(np._core.umath, "clip", np.clip)
 _DISCARD = Input.addgrad
 _SUM_OVER_BATCH = Parameter.addgrad
+_STEP = Parameter.UpdateParameters
+_offsets = {}  # (batch size, classes) -> read-only arange(batch size) * classes
+_ones = {}   # shape of a loss -> read-only ones(shape) / len, the loss's gradient
 
 
-def _uses(node, addgrad):
-    """Whether `node.addgrad` is exactly `addgrad`: no subclass, instance or class patch."""
-    return type(node).addgrad is addgrad and "addgrad" not in getattr(node, "__dict__", ())
+def _scalars(a):
+    """The 0-d scalars for `a`'s dtype when `a` is a float64/float32 ndarray, else None."""
+    return _SCALARS.get(a.dtype) if type(a) is np.ndarray else None
 
 
-def _scratch(a):
-    """`a` itself when it is a fresh float array that later steps may overwrite, else None."""
-    return a if type(a) is np.ndarray and a.dtype.kind == "f" else None
+def _stock_addgrad(node, method):
+    """Whether `node.addgrad` is exactly `method`: no subclass, instance or class patch."""
+    return type(node).addgrad is method and "addgrad" not in getattr(node, "__dict__", ())
+
+
+def _cached(cache, key, make):
+    """cache[key], made read-only by `make()` on first use; a handful of shapes per notebook,
+    so the cache is only emptied if a run goes through many."""
+    array = cache.get(key)
+    if array is None:
+        if len(cache) > 64:
+            cache.clear()
+        array = cache[key] = make()
+        array.flags.writeable = False
+    return array
+
+
+def _mean_weights(value):
+    """ones(shape) / len, a loss's gradient: 1.0 / n in float64 at every entry."""
+    if type(value) is not np.ndarray or not value.ndim:
+        return np.ones(value.shape) / len(value)
+    return _cached(_ones, value.shape, lambda: np.ones(value.shape) / len(value)).copy()
 
 
 def Forward():
@@ -88,16 +129,29 @@ def Forward():
 
 
 def Backward(loss):
-    for c in CompNodes + Parameters:
-        c.grad = np.zeros(c.value.shape, dtype=DT)
-    loss.grad = np.ones(loss.value.shape) / len(loss.value)
+    zeros = np.zeros
+    for c in CompNodes:
+        c.grad = zeros(c.value.shape, DT)
+    for c in Parameters:
+        c.grad = zeros(c.value.shape, DT)
+    loss.grad = _mean_weights(loss.value)
     for c in CompNodes[::-1]:
         c.backward()
 
 
 def UpdateParameters():
-    for p in Parameters:
-        p.UpdateParameters()
+    rate = learning_rate
+    if type(rate) is int or type(rate) is float:  # a Python number: float32(rate) * grad
+        scale = None if rate == 1 else np.array(rate, DT)  # 1 * grad is grad, bit for bit
+        for p in Parameters:
+            if (type(p).UpdateParameters is _STEP and "UpdateParameters" not in vars(p)
+                    and type(p.grad) is np.ndarray and p.grad.dtype is _F32):
+                p.value -= p.grad if scale is None else scale * p.grad
+            else:
+                p.UpdateParameters()
+    else:
+        for p in Parameters:
+            p.UpdateParameters()
 
 
 class AffineParams:
@@ -116,25 +170,25 @@ class Affine(CompNode):
         self.Phi = Phi
 
     def forward(self):
-        out = np.matmul(self.x.value, self.Phi.A.value)
-        b = self.Phi.b.value
-        if (_scratch(out) is not None and type(b) is np.ndarray and b.ndim == 1
-                and np.promote_types(out.dtype, b.dtype) == out.dtype):
-            out += b  # what `out + b` gives, without a second array
-        else:
-            out = out + b
-        self.value = out
+        self.value = np.matmul(self.x.value, self.Phi.A.value) + self.Phi.b.value
 
     def backward(self):
-        A, grad = self.Phi.A, self.grad
-        if not _uses(self.x, _DISCARD):
-            self.x.addgrad(np.matmul(grad, A.value.transpose()))
-        self.Phi.b.addgrad(grad)
-        x = self.x.value
-        if _uses(A, _SUM_OVER_BATCH) and type(x) is np.ndarray and x.ndim == 2 and grad.ndim == 2:
+        x, A, b, grad = self.x, self.Phi.A, self.Phi.b, self.grad
+        if not _stock_addgrad(x, _DISCARD):
+            weights = A.value.transpose()
+            if type(grad) is np.ndarray and grad.ndim == weights.ndim == 2 and grad.shape[1] == weights.shape[0] == 1:
+                x.addgrad(grad * weights)  # one product per entry: what the matmul gives, cheaper
+            else:
+                x.addgrad(np.matmul(grad, weights))
+        if type(grad) is np.ndarray and _stock_addgrad(b, _SUM_OVER_BATCH):
+            b.grad += np.add.reduce(grad, 0)  # what np.sum(grad, axis=0) calls
+        else:
+            b.addgrad(grad)
+        x = x.value
+        if _stock_addgrad(A, _SUM_OVER_BATCH) and type(x) is np.ndarray and x.ndim == 2 and grad.ndim == 2:
             # sum over the batch of the outer products x[i] grad[i]^T, in the dtype numpy
             # promotes the two to (float64 for float64 images), cast once into A.grad
-            A._addgrad_summed(np.matmul(x.transpose(), grad))
+            A.grad += np.matmul(x.transpose(), grad)
         else:
             A.addgrad(x[:, :, np.newaxis] * grad[:, np.newaxis, :])
 
@@ -145,26 +199,18 @@ class Sigmoid(CompNode):
         self.x = x
 
     def forward(self):
-        bounded = np.minimum(10, self.x.value)
-        v = _scratch(bounded)
-        if v is None:
-            self.value = 1 / (1 + np.exp(-np.maximum(-10, bounded)))
-            return
-        np.maximum(-10, v, out=v)
-        np.negative(v, out=v)
-        np.exp(v, out=v)
-        v += 1
-        np.divide(1, v, out=v)
-        self.value = v
+        x = self.x.value
+        k = _scalars(x)
+        if k is None:
+            bounded = np.maximum(-10, np.minimum(10, x))
+            self.value = 1 / (1 + np.exp(-bounded))
+        else:  # max(-10, min(10, x)) is clip(x, -10, 10) for every float, NaN included
+            self.value = np.reciprocal(np.exp(-_clip(x, k.low, k.high)) + k.one)
 
     def backward(self):
         v = self.value
-        delta = self.grad * v
-        if _scratch(delta) is None:
-            delta = delta * (1 - v)
-        else:
-            delta *= 1 - v  # (grad * v) * (1 - v), the course's order
-        self.x.addgrad(delta)
+        k = _scalars(v)
+        self.x.addgrad(self.grad * v * ((1 if k is None else k.one) - v))
 
 
 class Softmax(CompNode):
@@ -174,30 +220,23 @@ class Softmax(CompNode):
 
     def forward(self):
         s = self.s.value
+        k = _scalars(s)
         shifted = s - np.max(s, axis=1, keepdims=True)
-        es = _scratch(shifted)
-        if es is None:
-            es = np.exp(np.maximum(-10, shifted))
-        else:
-            np.maximum(-10, es, out=es)
-            np.exp(es, out=es)
-        es /= np.sum(es, axis=1, keepdims=True)
-        self.value = es
+        es = np.exp(np.maximum(-10 if k is None else k.low, shifted))
+        self.value = es / np.sum(es, axis=1, keepdims=True)
 
     def backward(self):
         # Jacobian-vector product of softmax: p * (g - <g, p>)
-        p = self.value
-        inner = np.sum(self.grad * p, axis=1, keepdims=True)
-        delta = self.grad - inner
-        if _scratch(delta) is None:
-            delta = p * delta
-        else:
-            delta *= p  # p * (g - inner): multiplication commutes bit for bit
-        self.s.addgrad(delta)
+        inner = np.sum(self.grad * self.value, axis=1, keepdims=True)
+        self.s.addgrad(self.value * (self.grad - inner))
 
 
 class CrossEntropyLoss(CompNode):
-    """Per-sample -log p[i, y[i]] for probabilities p (N, K) and integer labels y (N,)."""
+    """Per-sample -log p[i, y[i]] for probabilities p (N, K) and integer labels y (N,).
+
+    As in the course's edf.py, forward keeps `picker`, the flat index i * K + y[i] of each
+    picked probability, and backward subtracts grad / p at those entries of `p.grad` itself
+    (not through `p.addgrad`: what it would add is zero elsewhere)."""
 
     def __init__(self, p, y):
         if not isinstance(p, CompNode):
@@ -207,11 +246,18 @@ class CrossEntropyLoss(CompNode):
         self.y = y
 
     def forward(self):
-        rows = np.arange(len(self.y.value))
-        self.value = -np.log(self.p.value[rows, self.y.value])
+        p, labels = self.p.value, self.y.value
+        n, k = len(labels), p.shape[1]
+        self.picker = _cached(_offsets, (n, k), lambda: np.arange(n) * k) + labels
+        self.value = -np.log(p.take(self.picker) if type(p) is np.ndarray else p.reshape((-1,))[self.picker])
 
     def backward(self):
-        rows = np.arange(len(self.y.value))
-        delta = np.zeros(self.p.value.shape)
-        delta[rows, self.y.value] = -self.grad / self.p.value[rows, self.y.value]
-        self.p.addgrad(delta)
+        p = self.p
+        grad = p.grad
+        if type(grad) is np.ndarray and grad.flags.c_contiguous:  # the course's edf.py, line for line
+            flat = grad.reshape((-1,))
+            flat[self.picker] -= self.grad / p.value.reshape((-1,))[self.picker]
+        else:  # a gradient it cannot write into in place: the same delta through addgrad
+            delta = np.zeros(p.value.shape)
+            delta.reshape((-1,))[self.picker] = -self.grad / p.value.reshape((-1,))[self.picker]
+            p.addgrad(delta)
