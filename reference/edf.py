@@ -11,7 +11,7 @@ DT = np.float32  # parameter dtype
 
 CompNodes = []   # every CompNode, in creation order = a topological order
 Parameters = []  # every Parameter, in creation order
-learning_rate = 0.1  # read by UpdateParameters; notebooks set it
+learning_rate = .001  # read by UpdateParameters; notebooks set it (the course's default)
 
 
 def clear_compgraph():
@@ -27,8 +27,8 @@ class CompNode:
         self.grad += delta
 
 
-class Input(CompNode):
-    """A leaf whose `.value` the caller sets; it takes no gradient."""
+class Input:
+    """A leaf whose `.value` the caller sets; it takes no gradient (not a CompNode, as in the course)."""
 
     def __init__(self):
         pass
@@ -69,29 +69,37 @@ def UpdateParameters():
         p.UpdateParameters()
 
 
-class AffineParams:
+class ParameterPackage:
+    """A group of Parameters (the course's base class of AffineParams)."""
+
+
+class AffineParams(ParameterPackage):
     """Weight A (uniform Xavier init) and bias b (zeros) of an affine layer."""
 
     def __init__(self, nInputs, nOutputs):
-        bound = np.sqrt(3.0 / nInputs)
-        self.A = Parameter(np.random.uniform(-bound, bound, (nInputs, nOutputs)))
+        X = Xavier(nInputs)
+        self.A = Parameter(np.random.uniform(-X, X, (nInputs, nOutputs)))
         self.b = Parameter(np.zeros(nOutputs))
 
 
+def Xavier(nInputs):
+    return np.sqrt(3.0 / nInputs)
+
+
 class Affine(CompNode):
-    def __init__(self, Phi, x):
+    def __init__(self, w, x):
         CompNodes.append(self)
         self.x = x
-        self.Phi = Phi
+        self.w = w
 
     def forward(self):
-        self.value = np.matmul(self.x.value, self.Phi.A.value) + self.Phi.b.value
+        self.value = np.matmul(self.x.value, self.w.A.value) + self.w.b.value
 
     def backward(self):
-        self.x.addgrad(np.matmul(self.grad, self.Phi.A.value.transpose()))
-        self.Phi.b.addgrad(self.grad)
+        self.x.addgrad(np.matmul(self.grad, self.w.A.value.transpose()))
+        self.w.b.addgrad(self.grad)
         # one outer product per sample: (batch, in, out); Parameter.addgrad sums the batch
-        self.Phi.A.addgrad(self.x.value[:, :, np.newaxis] * self.grad[:, np.newaxis, :])
+        self.w.A.addgrad(self.x.value[:, :, np.newaxis] * self.grad[:, np.newaxis, :])
 
 
 class Sigmoid(CompNode):

@@ -30,7 +30,7 @@ class Data:
 
 def logreg_graph(A, b, out="Softmax", loss=True):
     nodes = [
-        {"type": "Affine", "parents": [3], "params": {"Phi.A": 4, "Phi.b": 5}},
+        {"type": "Affine", "parents": [3], "params": {"w.A": 4, "w.b": 5}},
         {"type": out, "parents": [0], "params": {}},
         {"type": "CrossEntropyLoss", "parents": [1, 6], "params": {}} if loss else
         {"type": "Other", "parents": [], "params": {}},

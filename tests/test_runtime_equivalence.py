@@ -500,3 +500,25 @@ def test_what_students_do_around_the_graph_gives_the_course_results(course, scen
     assert len(actual) == len(expected)
     for fast, slow in zip(actual, expected, strict=True):
         assert_close(np.asarray(fast), np.asarray(slow), PCL_RTOL)
+
+
+@pytest.mark.skipif(HANDOUT is None, reason=f"the course's own edf.py is not at {HANDOUT_EDF}")
+@pytest.mark.parametrize("edf", [COURSE, RUNTIME], ids=["reference", "runtime"])
+def test_every_name_of_the_course_file_is_there_with_its_signature(edf):
+    """A student's notebook may use anything the course's edf.py defines: `Xavier`,
+    `ParameterPackage`, an Affine's `.w`, `Input` not being a CompNode, the default rate."""
+    import inspect
+
+    for name in public_names(HANDOUT) - {"np"}:
+        theirs, ours = getattr(HANDOUT, name), getattr(edf, name, None)
+        assert ours is not None, name
+        if callable(theirs):
+            assert list(inspect.signature(ours).parameters) == list(inspect.signature(theirs).parameters), name
+        if isinstance(theirs, type):
+            assert [c.__name__ for c in theirs.__mro__] == [c.__name__ for c in ours.__mro__], name
+    assert edf.learning_rate == HANDOUT.learning_rate
+    edf.clear_compgraph()
+    HANDOUT.clear_compgraph()
+    for module in (edf, HANDOUT):
+        layer = module.Affine(module.AffineParams(2, 3), module.Input())
+        assert set(vars(layer)) == {"x", "w"}
