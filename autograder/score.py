@@ -65,6 +65,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     figures: dict = field(default_factory=dict)  # plain data for the feedback plots
+    pen_and_paper: dict = field(default_factory=dict)  # 2.1 handed in as {"file": name or None, "handwritten": [names]}
 
     @property
     def max_score(self) -> float:
@@ -96,4 +97,5 @@ class Result:
             "notes": self.notes,
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
+            "pen_and_paper": self.pen_and_paper,
         }
