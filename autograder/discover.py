@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.stage import ANSWERS, NOTEBOOKS
+from autograder.stage import ANSWERS, HANDWRITTEN_NAMES, NOTEBOOKS
 
-KNOWN_FILES = tuple(NOTEBOOKS.values()) + (ANSWERS,)
+KNOWN_FILES = tuple(NOTEBOOKS.values()) + (ANSWERS,) + HANDWRITTEN_NAMES
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

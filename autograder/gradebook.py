@@ -21,12 +21,13 @@ from pathlib import Path
 
 from autograder.report import write_atomic
 from autograder.score import FAIL, MANUAL, PASS
+from autograder.stage import HANDWRITTEN_FOLDER
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 TOTALS = ("score", "manual_pending", "suggested_score", "max_score")
 PROBLEMS = "problems.json"  # discover()'s list, kept so a review import can rewrite summary.html
-QUEUE = ("student", "safe_id", "item", "title", "suggested", "max_points", "message", "score", "comment")
+QUEUE = ("student", "safe_id", "item", "title", "suggested", "max_points", "message", "score", "comment", "file")
 
 
 def neutralise(value):
@@ -64,11 +65,23 @@ def write_grades(path: Path, records: list[dict]) -> None:
     write_atomic(path, _csv(["student", "safe_id", *ids, *TOTALS], rows))
 
 
+def handwritten_files(record: dict) -> list[str]:
+    """A student's handwritten 2.1 pages as the batch keeps them, relative to the output folder."""
+    names = (record.get("pen_and_paper") or {}).get("handwritten") or []
+    return [f"students/{record.get('safe_id', '')}/{HANDWRITTEN_FOLDER}/{name}" for name in names]
+
+
 def review_rows(records: list[dict]) -> list[dict]:
-    return [{"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", ""), "item": i["id"],
-             "title": i["title"], "suggested": i["points"], "max_points": i["max_points"],
-             "message": i["message"], "score": "", "comment": ""}
-            for r in records for i in r["items"] if i["status"] == MANUAL]
+    rows = []
+    for r in records:
+        files = handwritten_files(r)
+        rows += [{"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", ""), "item": i["id"],
+                  "title": i["title"], "suggested": i["points"], "max_points": i["max_points"],
+                  "message": i["message"], "score": "", "comment": "",
+                  "files": files if i["section"] == "2.1" else [],
+                  "file": " ".join(files) if i["section"] == "2.1" else ""}
+                 for i in r["items"] if i["status"] == MANUAL]
+    return rows
 
 
 def write_review_queue(path: Path, records: list[dict]) -> None:
