@@ -148,10 +148,11 @@ def numbers(value, count: int, *, item: str) -> list[Fraction]:
     parts = _split(value) if isinstance(value, str) else value if isinstance(value, list) else [value]
     while len(parts) == 1 and isinstance(parts[0], list):  # [[-2, 4]]
         parts = parts[0]
-    if len(parts) != count:
+    read = [_one(part, item) for part in parts]  # Unreadable first: text not read is not wrong
+    if len(read) != count:
         asked = "one number" if count == 1 else f"{count} numbers"
-        raise WrongKind(f"{item}: {asked} asked for, found {len(parts)} in {value!r}")
-    return [_one(part, item) for part in parts]
+        raise WrongKind(f"{item}: {asked} asked for, found {len(read)} in {value!r}")
+    return read
 
 
 def _one(part, item: str) -> Fraction:

@@ -5,7 +5,7 @@ Grades every answer file of tests/answer_files/ (a `NAME.toml` is handed in as
 pen_and_paper.toml, a folder `NAME/` as its files) through `grade()`, the path every user
 takes, and compares each 2.1 item with tests/answer_files/expected.toml:
 
-    python scripts/measure_pen_and_paper.py [--verbose]
+    python scripts/measure_pen_and_paper.py [--verbose] [--answers tests/answer_files_heldout]
 
 An item is `right` when it gets the tutor's verdict (the same points automatically, or the
 review queue where a tutor must read it), `to review` when it goes to the review queue
@@ -54,13 +54,15 @@ def hand_in(entry: Path, folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every item that is not right")
+    parser.add_argument("--answers", type=Path, default=ANSWERS, help="a folder of answer files and expected.toml")
     args = parser.parse_args()
-    expected = tomllib.loads((ANSWERS / "expected.toml").read_text(encoding="utf-8"))
+    answers = args.answers.resolve()
+    expected = tomllib.loads((answers / "expected.toml").read_text(encoding="utf-8"))
     CANARY.unlink(missing_ok=True)
     counts = {"right": 0, "to review": 0, "wrong": 0}
     with tempfile.TemporaryDirectory() as tmp:
         for name, case in expected.items():
-            entry = ANSWERS / name if (ANSWERS / name).is_dir() else ANSWERS / f"{name}.toml"
+            entry = answers / name if (answers / name).is_dir() else answers / f"{name}.toml"
             hand_in(entry, Path(tmp) / name)
             result = grade(Path(tmp) / name, quick=True)
             for item in (i for i in result.items if i.section == "2.1"):
