@@ -2,6 +2,7 @@
 import builtins
 import math
 import time
+from pathlib import Path
 
 import pytest
 
@@ -158,10 +159,39 @@ def test_fractions_are_exact():
 def test_unreadable_numbers_say_how_to_write_them(text):
     with pytest.raises(Unreadable) as caught:
         number(text, item="loss before")
-    assert "16.5, -2 or 33/2" in caught.value.hint
+    assert "1.25, -3 or 7/4" in caught.value.hint
 
 
 def test_a_number_too_large_is_no_number():
     with pytest.raises(SubmissionError, match="not a finite number") as caught:
         number("2^10000", item="loss before")
     assert not isinstance(caught.value, Unreadable)
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "pen-and-paper.md"
+ITEM_POINTS = {  # a few points per item, away from kinks
+    "a-i": [{"x": x, "c": c} for x in (-2.3, -0.7, 0.4, 1.9) for c in (0.5, -1.2)],
+    "a-ii": [{"x": x, "c": c} for x in (-2.3, -0.7, 0.4, 1.9) for c in (0.5, 2.0)],
+    "a-iii": [{"x": x} for x in (-2.3, -0.7, 0.4, 1.9)],
+    "a-iv": [{"S_j": sj, "S_k": sk, "delta_jk": int(j == k), "j": j, "k": k}
+             for sj, sk in ((0.2, 0.3), (0.5, 0.5)) for j, k in ((1, 1), (1, 2))],
+    "a-v": [{"y_i": y, "p_i": p} for y in (0.0, 1.0) for p in (0.2, 0.9)],
+}
+
+
+def _documented_examples():
+    rows = [line.split(" | ") for line in DOCS.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and line.count(" | ") == 3]
+    return [(item, example.strip("`"), read_as.strip(" |`")) for _, item, example, read_as in rows if item in ITEM_POINTS]
+
+
+@pytest.mark.parametrize("item, example, read_as", _documented_examples())
+def test_every_documented_example_reads_as_documented(item, example, read_as):
+    variables = tuple(ITEM_POINTS[item][0])
+    written, meant = Expression(example, variables, item=item), Expression(read_as, variables, item=item)
+    for values in ITEM_POINTS[item]:
+        assert written(**values) == pytest.approx(meant(**values)), values
+
+
+def test_the_documentation_lists_the_examples():
+    assert len(_documented_examples()) >= 28
