@@ -219,7 +219,7 @@ def expression_hint(variables: tuple[str, ...]) -> str:
             f"or tanh(x), and cases as \"A if CONDITION, B otherwise\" ({DOCS} lists every notation read)")
 
 
-NUMBER_HINT = f"write a number such as 16.5, -2 or 33/2 ({DOCS})"
+NUMBER_HINT = f"write a number such as 1.25, -3 or 7/4 ({DOCS})"
 
 
 def parse(text: str, variables: tuple[str, ...], *, item: str, hint: str, exact: bool = False):

@@ -23,7 +23,7 @@ RUNTIME_EDF = Path(__file__).resolve().parent / "runtime" / "edf.py"
 NOTEBOOKS = {"pcl": "pcl_binary_classification.ipynb", "image": "image_classification.ipynb"}
 ANSWERS = "pen_and_paper.toml"
 # 2.1 on paper: pen_and_paper.pdf, or photos (pen_and_paper.jpg, pen_and_paper_2.png, ...)
-HANDWRITTEN = re.compile(r"pen[ _-]?and[ _-]?paper\b[^/]*\.(pdf|png|jpe?g)", re.IGNORECASE)
+HANDWRITTEN = re.compile(r"pen[ _-]?(and|&)[ _-]?paper[^/]*\.(pdf|png|jpe?g)$", re.IGNORECASE)
 HANDWRITTEN_NAMES = tuple(f"pen_and_paper.{ext}" for ext in ("pdf", "png", "jpg", "jpeg"))
 MAX_HANDWRITTEN_BYTES, MAX_HANDWRITTEN_FILES = 30 * 1024 * 1024, 10
 HANDWRITTEN_FOLDER = "handwritten"  # where the batch keeps them, beside feedback.html
@@ -165,7 +165,7 @@ def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
         elif path.name == ANSWERS or (path.suffix == ".toml" and staged.answers is None):
             if staged.answers is None or staged.answers.name != ANSWERS:
                 staged.answers = path
-        elif HANDWRITTEN.fullmatch(path.name):
+        elif HANDWRITTEN.search(path.name):
             _keep_handwritten(path, staged, workdir.parent / (workdir.name + "-handwritten"))
         elif path.name in ("edf.py", "mnist_loader.py"):
             if _digest(path) != _digest(REFERENCE / path.name):

@@ -181,7 +181,7 @@ def test_a_wrong_kind_value_affects_only_its_item(item, change):
 def test_an_unreadable_value_in_c_i_waits_for_a_tutor_with_the_rest_suggested():
     verdict = _verdict(_solution(c__loss_before="sixteen and a half"), "2.1c-i")
     assert verdict.status == "manual" and verdict.fraction == 0.75
-    assert "3 of 4 values right" in verdict.message and "16.5, -2 or 33/2" in verdict.message
+    assert "3 of 4 values right" in verdict.message and "1.25, -3 or 7/4" in verdict.message
 
 
 def test_c_i_gives_a_quarter_per_value_and_recognises_the_summed_step():
