@@ -51,8 +51,9 @@ WITH_C = {"elu": lambda z, c: z if z >= 0 else c * (math.exp(z) - 1), "relu_c": 
 
 
 def _power(a, b):
-    if isinstance(b, Fraction) and b.denominator == 1 and abs(b) <= 1000:
-        return a ** int(b)  # exact for fractions
+    if isinstance(a, Fraction) and isinstance(b, Fraction) and b.denominator == 1 and \
+            max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(b) <= 4096:
+        return a ** int(b)  # exact for fractions of a sensible size; beyond, floats overflow at once
     result = float(a) ** float(b)
     if isinstance(result, complex):
         raise ValueError(f"{float(a):g}^{float(b):g} is not a real number")

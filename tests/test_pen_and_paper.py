@@ -81,7 +81,7 @@ def test_the_solution_scores_full_marks():
     # the older forms keep working
     ("2.1a-i", "step(x - c)"), ("2.1a-i", "x > c"), ("2.1a-ii", "where(x >= 0, 1, c*e^x)"),
     ("2.1a-ii", "1 if x > 0 else c*exp(x)"), ("2.1a-iii", "1 - (2/(1 + exp(-2*x)) - 1)**2"),
-    ("2.1a-iv", "S_j*((j == k) - S_k)"), ("2.1a-v", "-y_i * p_i^-1"), ("2.1a-i", 1 == 0 or "1 if x > c else 0"),
+    ("2.1a-iv", "S_j*((j == k) - S_k)"), ("2.1a-v", "-y_i * p_i^-1"), ("2.1a-i", "1 if x > c; 0 otherwise"),
     ("2.1a-iii", "d/dx tanh(x) = 1 - tanh^2(x)"),
 ])
 def test_every_notation_read_scores_full_marks(item, text):
