@@ -109,11 +109,15 @@ def load_answers(path: Path) -> AnswerFile:
     path = Path(path)
     file = AnswerFile(name=path.name)
     try:
-        raw = path.read_bytes()[: MAX_BYTES + 1]
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         file.problem = f"{path.name}: cannot be read ({exc.strerror})"
         return file
     file.text = raw[:MAX_BYTES].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    if len(raw) > MAX_BYTES:
+        file.problem = f"{path.name}: more than {MAX_BYTES} bytes; an answer file is much shorter"
+        return file
     try:
         answers = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError:
@@ -122,9 +126,7 @@ def load_answers(path: Path) -> AnswerFile:
         file.problem = (f"{path.name}: not valid TOML ({exc}); compare it with the hand-out's {FILE} "
                         "(each answer as name = \"text in quotes\" under [a], [b] or [c])")
     else:
-        if len(raw) > MAX_BYTES:
-            file.problem = f"{path.name}: more than {MAX_BYTES} bytes; an answer file is much shorter"
-        elif "c_iii_policy" in answers:  # the grader's key shares the answer file's name
+        if "c_iii_policy" in answers:  # the grader's key shares the answer file's name
             file.problem = (f"{path.name}: this is the grader's key (reference/pen_and_paper_key.toml), not an "
                             f"answer file; hand in the hand-out's {FILE} with your answers")
         else:
