@@ -19,6 +19,7 @@ from autograder.discover import Submission, discover, unpack
 from autograder.errors import DataError, SubmissionError
 from autograder.report import write_atomic
 from autograder.score import ERROR, ItemResult, Result
+from autograder.stage import HANDWRITTEN_FOLDER
 from autograder.store import Store, content_key
 
 
@@ -61,17 +62,20 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
                                    "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
         for path in Path(kept).glob("*.ipynb"):
             notebooks[path.name] = path.read_text(encoding="utf-8")
+        for path in sorted((Path(kept) / HANDWRITTEN_FOLDER).glob("*")):  # 2.1 on paper, for the tutor
+            notebooks[f"{HANDWRITTEN_FOLDER}/{path.name}"] = path.read_bytes()
     result.submission = sub.student
     result.duration = time.monotonic() - started
     identity = sub.identity.to_dict() if sub.identity else None  # the LMS export matches students by it
     return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id, "identity": identity}, notebooks
 
 
-def save(store: Store, record: dict, notebooks: dict[str, str]) -> None:
-    """Write one student's outputs; result.json goes last and marks them done."""
+def save(store: Store, record: dict, notebooks: dict[str, str | bytes]) -> None:
+    """Write one student's outputs; result.json goes last and marks them done. Executed
+    notebooks (text) go to notebooks/, handwritten 2.1 pages (bytes) to handwritten/."""
     folder = store.folder(record["safe_id"])
-    for name, text in notebooks.items():
-        write_atomic(folder / "notebooks" / name, text)
+    for name, content in notebooks.items():
+        write_atomic(folder / (name if isinstance(content, bytes) else f"notebooks/{name}"), content)
     outputs.write_student(folder, outputs.result_from_record(record), record)
 
 

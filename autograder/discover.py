@@ -13,9 +13,9 @@ from pathlib import Path
 
 from autograder.errors import SubmissionError
 from autograder.lms import names
-from autograder.stage import ANSWERS, NOTEBOOKS, _unzip
+from autograder.stage import ANSWERS, HANDWRITTEN_NAMES, NOTEBOOKS, _unzip
 
-KNOWN_FILES = tuple(NOTEBOOKS.values()) + (ANSWERS,)
+KNOWN_FILES = tuple(NOTEBOOKS.values()) + (ANSWERS,) + HANDWRITTEN_NAMES
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STUDENT_FILES = (".ipynb", ".zip", ".toml")
 MAX_WRAPPERS = 5  # ILIAS nests the students' folders in <exercise>/<assignment>/Submissions/

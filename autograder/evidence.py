@@ -15,8 +15,8 @@ from autograder.errors import EvidenceMissing
 @dataclass
 class Evidence:
     quick: bool = False
-    pen_and_paper: dict | None = None     # parsed answer file, None when absent
-    pen_and_paper_problem: str = ""       # why it is None (file missing / unreadable)
+    pen_and_paper: Any = None             # pen_and_paper.AnswerFile, None when nothing was handed in
+    pen_and_paper_problem: str = ""       # why it is None
     dataset: Any = None                   # autograder.data.Dataset
     plans: dict[str, Any] = field(default_factory=dict)       # kind -> plan.NotebookPlan
     files: dict[str, str] = field(default_factory=dict)       # kind -> notebook file name

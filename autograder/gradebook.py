@@ -21,12 +21,13 @@ from pathlib import Path
 
 from autograder.report import write_atomic
 from autograder.score import FAIL, MANUAL, PASS
+from autograder.stage import HANDWRITTEN_FOLDER
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 TOTALS = ("score", "manual_pending", "suggested_score", "max_score")
 PROBLEMS = "problems.json"  # discover()'s list, kept so a review import can rewrite summary.html
-QUEUE = ("student", "safe_id", "item", "title", "suggested", "max_points", "message", "score", "comment")
+QUEUE = ("student", "safe_id", "item", "title", "suggested", "max_points", "message", "score", "comment", "file")
 
 
 def neutralise(value):
@@ -67,17 +68,27 @@ def write_grades(path: Path, records: list[dict]) -> None:
 FLAG = "flag:"  # review-queue rows of integrity flags: read by a person, never imported as scores
 
 
+def handwritten_files(record: dict) -> list[str]:
+    """A student's handwritten 2.1 pages as the batch keeps them, relative to the output folder."""
+    names = (record.get("pen_and_paper") or {}).get("handwritten") or []
+    return [f"students/{record.get('safe_id', '')}/{HANDWRITTEN_FOLDER}/{name}" for name in names]
+
+
 def review_rows(records: list[dict]) -> list[dict]:
-    """Items waiting for a tutor, then each integrity flag (a row to read, with no points)."""
+    """Items waiting for a tutor (with the handwritten pages of 2.1), then each integrity
+    flag (a row to read, with no points)."""
     rows = []
     for r in records:
         who = {"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", "")}
+        files = handwritten_files(r)
         rows += [{**who, "item": i["id"], "title": i["title"], "suggested": i["points"],
-                  "max_points": i["max_points"], "message": i["message"], "score": "", "comment": ""}
+                  "max_points": i["max_points"], "message": i["message"], "score": "", "comment": "",
+                  "files": files if i["section"] == "2.1" else [],
+                  "file": " ".join(files) if i["section"] == "2.1" else ""}
                  for i in r["items"] if i["status"] == MANUAL]
         rows += [{**who, "item": FLAG + f["kind"], "title": "integrity flag (no points)", "suggested": "",
                   "max_points": "", "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
-                  "score": "", "comment": ""}
+                  "score": "", "comment": "", "files": [], "file": ""}
                  for f in r.get("flags", [])]
     return rows
 

@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from autograder import gradebook, gradescope, junit, similarity
 from autograder.report import SECTIONS, write_atomic
 from autograder.score import ERROR, MANUAL, PASS, SKIPPED, STATUSES, ItemResult, Result
-from autograder.stage import REFERENCE
+from autograder.stage import HANDWRITTEN_FOLDER, REFERENCE
 
 C_III = "2.1c-iii"
 SLOWEST = 10
@@ -58,7 +58,7 @@ def result_from_record(record: dict) -> Result:
     items = [ItemResult(**{k: i[k] for k in names if k in i}) for i in record["items"]]
     return Result(record["submission"], items, record.get("dataset", ""), record.get("grader_version", ""),
                   list(record.get("notes", [])), record.get("duration", 0.0), record.get("figures", {}),
-                  list(record.get("flags", [])))
+                  list(record.get("flags", [])), record.get("pen_and_paper", {}))
 
 
 def _sections(items: list[dict]) -> list[dict]:
@@ -203,6 +203,8 @@ def _histogram(records: list[dict]) -> str:
 
 def feedback_html(record: dict) -> str:
     return render("feedback.html", r=record, student=record.get("student", record["submission"]),
+                  handwritten=[(name, f"{HANDWRITTEN_FOLDER}/{name}")
+                               for name in (record.get("pen_and_paper") or {}).get("handwritten") or []],
                   sections=_sections(record["items"]),
                   figures=feedback_figures(record.get("figures") or {}, reference_figures()))
 
@@ -269,6 +271,16 @@ def _c_iii_from_message(message: str) -> str:
     return "neither"
 
 
+def hand_ins(records: list[dict]) -> dict[str, int]:
+    """How many students handed in 2.1 as the answer file, as handwritten pages, both, or neither."""
+    counts = dict.fromkeys(("answer file", "handwritten", "both", "neither"), 0)
+    for r in records:
+        given = r.get("pen_and_paper") or {}
+        typed, drawn = bool(given.get("file")), bool(given.get("handwritten"))
+        counts["both" if typed and drawn else "answer file" if typed else "handwritten" if drawn else "neither"] += 1
+    return counts
+
+
 def _item_stats(records: list[dict]) -> list[dict]:
     stats = {}
     for r in records:
@@ -294,7 +306,7 @@ def summary_html(records: list[dict], problems: list[str], *, similarity_written
         slowest=sorted(records, key=lambda r: -r.get("duration", 0.0))[:SLOWEST],
         failed=[{"r": r, "errors": [i["id"] for i in r["items"] if i["status"] == ERROR]} for r in failed],
         queue=[q for q in gradebook.review_rows(records) if not q["item"].startswith(gradebook.FLAG)], dispute=c_iii_dispute(records), c_iii=C_III,
-        flagged=[r for r in records if r.get("flags")],
+        flagged=[r for r in records if r.get("flags")], hand_ins=hand_ins(records),
         similarity_written=similarity_written, generated=time.strftime("%Y-%m-%d %H:%M"))
 
 

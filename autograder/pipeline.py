@@ -5,6 +5,7 @@ evidence -> run every check (some call into the still-running kernels) -> score.
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 import traceback
@@ -19,9 +20,9 @@ from autograder.evidence import Evidence
 from autograder.execute import KernelSession
 from autograder.figures import collect as collect_figures
 from autograder.integrity import Flag, notebook_flags, tamper_note
-from autograder.pen_and_paper import load_answers
+from autograder.pen_and_paper import AnswerFile, load_answers
 from autograder.score import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
-from autograder.stage import NOTEBOOKS, stage
+from autograder.stage import HANDWRITTEN_FOLDER, NOTEBOOKS, stage
 from checks.notebooks import PLANS
 
 # Time limits in seconds (cell, notebook), by what the notebooks train on. The reference's
@@ -30,13 +31,14 @@ TIME_LIMITS = {"quick": (60, 300), "bundled": (120, 1200), "full": (900, 5400)}
 
 
 def _answers(ev: Evidence, staged) -> None:
-    if staged.answers is None:
-        ev.pen_and_paper_problem = "no pen_and_paper.toml in the submission"
+    handwritten = tuple(p.name for p in staged.handwritten)
+    if staged.answers is None and not handwritten:
+        ev.pen_and_paper_problem = ("no pen_and_paper.toml in the submission (nor handwritten answers, "
+                                    "pen_and_paper.pdf or a photo)")
         return
-    try:
-        ev.pen_and_paper = load_answers(staged.answers)
-    except SubmissionError as exc:
-        ev.pen_and_paper_problem = str(exc)
+    ev.pen_and_paper = load_answers(staged.answers) if staged.answers else AnswerFile()
+    ev.pen_and_paper.handwritten = handwritten
+    staged.notes += [f"{ev.pen_and_paper.name}: {entry}" for entry in ev.pen_and_paper.ignored]
 
 
 def _run_check(chk, ev: Evidence) -> Verdict:
@@ -128,8 +130,22 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
                     spec.points, verdict.status, verdict.message, round(time.monotonic() - t0, 3),
                     "; ".join(dict.fromkeys(ev.read.values()))))
             figures = collect_figures(ev)
+        if keep_notebooks is not None:  # the batch links handwritten 2.1 answers from the feedback page
+            for path in staged.handwritten:
+                _keep_file(path, keep_notebooks / HANDWRITTEN_FOLDER / path.name)
     return Result(str(submission), items, dataset.description, __version__, notes,
-                  time.monotonic() - started, figures, [f.to_dict() for f in ev.flags])
+                  time.monotonic() - started, figures, [f.to_dict() for f in ev.flags],
+                  _handed_in(staged))
+
+
+def _handed_in(staged) -> dict:
+    return {"file": staged.answers.name if staged.answers else None,
+            "handwritten": [p.name for p in staged.handwritten]}
+
+
+def _keep_file(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
 
 
 def _keep(nb, path: Path) -> None:

@@ -53,12 +53,12 @@ def write_json(result: Result, path: Path) -> None:
     write_atomic(path, json.dumps(result.to_dict(), indent=2))
 
 
-def write_atomic(path: Path, content: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
     os.chmod(tmp, 0o644)  # mkstemp makes 0600; tutors sharing the output folder must read it
     os.replace(tmp, path)

@@ -67,6 +67,7 @@ class Result:
     duration: float = 0.0
     figures: dict = field(default_factory=dict)  # plain data for the feedback plots
     flags: list[dict] = field(default_factory=list)  # integrity flags for a person (integrity.Flag)
+    pen_and_paper: dict = field(default_factory=dict)  # 2.1 handed in as {"file": name or None, "handwritten": [names]}
 
     @property
     def max_score(self) -> float:
@@ -99,4 +100,5 @@ class Result:
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
             "flags": self.flags,
+            "pen_and_paper": self.pen_and_paper,
         }

@@ -7,6 +7,7 @@ of `edf.py` or of the data is never used; the report says when it differs from o
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,6 +23,11 @@ REFERENCE = ROOT / "reference"
 RUNTIME_EDF = Path(__file__).resolve().parent / "runtime" / "edf.py"
 NOTEBOOKS = {"pcl": "pcl_binary_classification.ipynb", "image": "image_classification.ipynb"}
 ANSWERS = "pen_and_paper.toml"
+# 2.1 on paper: pen_and_paper.pdf, or photos (pen_and_paper.jpg, pen_and_paper_2.png, ...)
+HANDWRITTEN = re.compile(r"pen[ _-]?(and|&)[ _-]?paper[^/]*\.(pdf|png|jpe?g)$", re.IGNORECASE)
+HANDWRITTEN_NAMES = tuple(f"pen_and_paper.{ext}" for ext in ("pdf", "png", "jpg", "jpeg"))
+MAX_HANDWRITTEN_BYTES, MAX_HANDWRITTEN_FILES = 30 * 1024 * 1024, 10
+HANDWRITTEN_FOLDER = "handwritten"  # where the batch keeps them, beside feedback.html
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 2000
@@ -34,6 +40,7 @@ class Staged:
     notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # kind -> why it is missing/unusable
     answers: Path | None = None
+    handwritten: list[Path] = field(default_factory=list)  # kept copies, safe names
     notes: list[str] = field(default_factory=list)
 
 
@@ -155,6 +162,23 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _keep_handwritten(path: Path, staged: Staged, folder: Path) -> None:
+    """A copy of a handwritten 2.1 hand-in under a safe, unique name, for the tutor."""
+    if len(staged.handwritten) >= MAX_HANDWRITTEN_FILES:
+        staged.notes.append(f"{path.name}: more than {MAX_HANDWRITTEN_FILES} handwritten files; not kept")
+        return
+    if path.stat().st_size > MAX_HANDWRITTEN_BYTES:
+        staged.notes.append(f"{path.name}: larger than {MAX_HANDWRITTEN_BYTES // 2**20} MB; not kept (scan it "
+                            "at a lower resolution)")
+        return
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name)
+    while (folder / name).exists():
+        name = f"{Path(name).stem}-{len(staged.handwritten) + 1}{Path(name).suffix}"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, folder / name)
+    staged.handwritten.append(folder / name)
+
+
 def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
     workdir.mkdir(parents=True, exist_ok=True)
     staged = Staged(workdir)
@@ -180,6 +204,8 @@ def stage(submission, workdir: Path, dataset, *, quick: bool = False) -> Staged:
         elif path.name == ANSWERS or (path.suffix == ".toml" and staged.answers is None):
             if staged.answers is None or staged.answers.name != ANSWERS:
                 staged.answers = path
+        elif HANDWRITTEN.search(path.name):
+            _keep_handwritten(path, staged, workdir.parent / (workdir.name + "-handwritten"))
         elif path.suffix.lower() == ".zip":
             staged.notes.append(f"{path.name}: a zip inside a zip inside the submission; not unpacked "
                                 "(put the notebooks in one zip)")

@@ -14,7 +14,8 @@ from autograder.score import ItemSpec, Verdict
 
 # The pipeline of check modules, in the sheet's order.
 MODULES = (
-    "checks.s2_1_pen_and_paper",
+    "checks.s2_1a_derivatives",
+    "checks.s2_1bc_proof_and_update",
     "checks.s2_2_point_cloud",
     "checks.s2_3_mnist_models",
     "checks.s2_3d_activations",
