@@ -21,6 +21,7 @@ is auto (default), off (the watchdog), or a delegated cgroup folder to make them
 """
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
@@ -107,17 +108,18 @@ def _find(switch: str) -> Method:
     return Method("watchdog", missing=missing)
 
 
-def _own_cgroups() -> list[tuple[str, Path]]:
-    """The grader's own cgroups that have a memory controller, as folders: v2 first."""
+def _own_cgroups(cgroups: str = "", mounts: str = "") -> list[tuple[str, Path]]:
+    """The grader's own cgroups that may have a memory controller, as folders, v2 first
+    (from /proc/self/cgroup and /proc/self/mountinfo, or the texts given)."""
     own: dict[str, str] = {}
-    for line in Path("/proc/self/cgroup").read_text().splitlines():
+    for line in (cgroups or Path("/proc/self/cgroup").read_text()).splitlines():
         hid, controllers, path = line.split(":", 2)
         if hid == "0" and not controllers:
             own["v2"] = path
         elif "memory" in controllers.split(","):
             own["v1"] = path
     found = []
-    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+    for line in (mounts or Path("/proc/self/mountinfo").read_text()).splitlines():
         left, _, right = line.partition(" - ")
         root, point = left.split()[3:5]
         fstype, _, options = (right.split() + ["", ""])[:3]
@@ -225,7 +227,7 @@ class TreeCap:
             if self.group is not None:
                 if self._oom_kills() <= self._ooms:
                     return False
-            elif self._tree.memory(self.limit) <= self.limit:
+            elif self._tree is None or self._tree.memory(self.limit) <= self.limit:
                 return False
             self._cause = (f"the kernel's processes together used more than {size_text(self.limit)}, "
                            "the cap on a notebook's memory; the sandbox killed them")
@@ -236,7 +238,7 @@ class TreeCap:
     def cause(self) -> str:
         """Why the kernel died, if the cap killed it ("" otherwise); looks once more, so a
         death noticed before the watching thread's next look is still explained."""
-        if self._thread is not None and not self._stop.is_set():
+        if not self._stop.is_set():
             self._check()
         return self._cause
 
@@ -295,7 +297,9 @@ def _remove(group: Path) -> None:
             return
         except FileNotFoundError:
             return
-        except OSError:
+        except OSError as exc:
+            if exc.errno != errno.EBUSY:
+                break
             time.sleep(0.02)
     log.warning("could not remove the cgroup %s", group)
 
@@ -336,8 +340,10 @@ class _Tree:
         stack = [self.root, *self.known]
         while stack:
             pid = stack.pop()
+            if pid in found:
+                continue
             start = _start_time(pid)
-            if pid in found or start is None or self.known.get(pid, start) != start:
+            if start is None or self.known.get(pid, start) != start:
                 continue
             found[pid] = start
             stack += _children(pid) if parents is None else parents.get(pid, [])
@@ -366,26 +372,32 @@ class _Tree:
             _signal(pid, signal.SIGKILL)
 
 
-def _start_time(pid: int) -> int | None:
+def _read(path: str) -> bytes | None:
+    """A small /proc file in one read (a look reads a few dozen: no text layer), or None."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
-    return int(stat.rpartition(")")[2].split()[19])
+    try:
+        return os.read(fd, 1 << 16)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _start_time(pid: int) -> int | None:
+    stat = _read(f"/proc/{pid}/stat")
+    return None if stat is None else int(stat.rpartition(b")")[2].split()[19])
 
 
 def _children(pid: int) -> list[int]:
-    kids: list[int] = []
+    """Children of every thread of `pid` (a fork from any thread is a child of that thread)."""
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return kids
-    for tid in tasks:
-        try:
-            kids += [int(k) for k in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
-        except OSError:
-            continue
-    return kids
+        return []
+    return [int(k) for tid in tasks for k in (_read(f"/proc/{pid}/task/{tid}/children") or b"").split()]
 
 
 def _parents() -> dict[int, list[int]]:
@@ -393,27 +405,21 @@ def _parents() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()[1])
-            except OSError:
-                continue
-            tree.setdefault(ppid, []).append(int(entry))
+            stat = _read(f"/proc/{entry}/stat")
+            if stat is not None:
+                tree.setdefault(int(stat.rpartition(b")")[2].split()[1]), []).append(int(entry))
     return tree
 
 
-def _fields(path: str, names: tuple[str, ...]) -> int | None:
-    """The sum of `names` (kB lines) in a /proc file, in bytes; None if unreadable."""
-    try:
-        text = Path(path).read_text()
-    except OSError:
-        return None
-    return 1024 * sum(int(m) for m in re.findall(rf"^(?:{'|'.join(names)}):\s+(\d+) kB", text, re.M))
+RESIDENT = re.compile(rb"^(?:VmRSS|VmSwap):\s+(\d+) kB", re.M)        # /proc/<pid>/status
+PROPORTIONAL = re.compile(rb"^(?:Pss|SwapPss):\s+(\d+) kB", re.M)     # /proc/<pid>/smaps_rollup
 
 
 def _status_bytes(pid: int) -> int:
-    return _fields(f"/proc/{pid}/status", ("VmRSS", "VmSwap")) or 0
+    text = _read(f"/proc/{pid}/status")
+    return 0 if text is None else 1024 * sum(map(int, RESIDENT.findall(text)))
 
 
 def _proportional(pid: int) -> int:
-    found = _fields(f"/proc/{pid}/smaps_rollup", ("Pss", "SwapPss"))
-    return _status_bytes(pid) if found is None else found
+    text = _read(f"/proc/{pid}/smaps_rollup")  # needs ptrace-read access: else resident
+    return _status_bytes(pid) if text is None else 1024 * sum(map(int, PROPORTIONAL.findall(text)))

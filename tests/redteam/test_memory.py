@@ -142,3 +142,30 @@ def test_a_memory_attack_in_a_batch_is_contained_and_the_batch_goes_on(tmp_path,
     wrong = {i["id"]: i["message"][:200] for i in results["passes_all"]["items"]
              if i["status"] not in ("pass", "manual", "skipped")}
     assert wrong == {}
+
+
+def test_the_grader_finds_its_own_cgroups_v2_first():
+    systemd_v2 = "0::/user.slice/user-1000.slice/session-2.scope\n"
+    mounts = "35 24 0:30 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
+    assert memory_cap._own_cgroups(systemd_v2, mounts) == [
+        ("v2", Path("/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope"))]
+    container_v1 = "4:memory:/docker/abc\n0::/\n"
+    mounts = ("40 31 0:32 /docker/abc /sys/fs/cgroup/memory ro - cgroup cgroup rw,memory\n"
+              "41 31 0:33 /docker/abc /sys/fs/cgroup/pids ro - cgroup cgroup rw,pids\n"
+              "42 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n")
+    assert memory_cap._own_cgroups(container_v1, mounts) == [
+        ("v2", Path("/sys/fs/cgroup/unified")), ("v1", Path("/sys/fs/cgroup/memory"))]
+
+
+def test_a_cgroup_v2_group_is_capped_without_swap_and_killed_whole(tmp_path):
+    """The files a v2 kernel cgroup gets, on a stand-in folder (this may run on a v1 machine)."""
+    cap = memory_cap.TreeCap(512 * MiB, memory_cap.Method("cgroup v2", tmp_path))
+    group = cap.group
+    assert group.parent == tmp_path and group.name.startswith(memory_cap.GROUP_PREFIX)
+    assert [(group / f).read_text() for f in ("memory.max", "memory.swap.max", "memory.oom.group")] == [
+        str(512 * MiB), "0", "1"]
+    assert cap.prefix()[-1] == str(group / "cgroup.procs")
+    (group / "memory.events").write_text("low 0\nhigh 0\nmax 7\noom 1\noom_kill 0\noom_group_kill 1\n")
+    assert cap.cause().startswith("the kernel's processes together used more than 512 MiB")
+    assert (group / "cgroup.kill").read_text() == "1"  # every process at once (Linux >= 5.14)
+
