@@ -88,6 +88,18 @@ def test_detached_grandchildren_are_killed_too(hostile, capped):
 
 
 @limited
+@pytest.mark.parametrize("capped", ["cgroup"], indirect=True)
+def test_a_cgroup_also_counts_memory_no_process_maps(hostile, capped):
+    """Files in memory (memfd) that no process maps are not resident anywhere: the watchdog
+    does not see them (docs/sandbox.md), a cgroup does."""
+    fill = ("import os\nfiles = []\nfor _ in range(3):\n    files.append(os.memfd_create('x'))\n"
+            "    for _ in range(25):\n        os.write(files[-1], b'x' * 16 * 2**20)\nprint('kept')")
+    ran = hostile(fill, "print('after')")
+    assert ran.status() == ["dead kernel", "not run"]
+    assert ran.events and ran.events[0].endswith("(cell 0)")
+
+
+@limited
 def test_children_sharing_the_kernels_pages_are_not_counted_twice(hostile, capped):
     """A fork shares its parent's pages: three processes each show 0.45 GiB resident
     (1.35 GiB summed, past the cap) but hold 0.45 GiB together, and are left alone."""
@@ -131,7 +143,8 @@ def test_a_memory_attack_in_a_batch_is_contained_and_the_batch_goes_on(tmp_path,
     shutil.copytree(EXAMPLES / "passes_all", course / "passes_all")
     (course / "attacker").mkdir()
     attack = HOG.replace("while True:", "for _ in range(16):  # 0.5 GiB each") + (
-        "import os\nfor _ in range(4):\n    if os.fork() == 0:\n        hog()\n        os._exit(0)\nos.wait()")
+        "import os\nfor _ in range(4):\n    if os.fork() == 0:\n        hog()\n        os._exit(0)\n"
+        "for _ in range(4):\n    os.wait()")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ("print('start')", attack)])
     nbformat.write(nb, course / "attacker" / "image_classification.ipynb")
     assert grade_all(course, tmp_path / "out", jobs=2, quick=True) == 0
