@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MEMORY_SWITCH, CGROUP_SWITCH = "EDF_GRADER_MEMORY", "EDF_GRADER_CGROUP"
 MiB, GiB = 2**20, 2**30
 DEFAULT_CAP = 4 * GiB       # what one process may address (RLIMIT_AS); the reference needs < 1 GiB
+SMALLEST = 256 * MiB        # a kernel with numpy imported holds ~70 MiB
 INTERVAL, CLOSE_INTERVAL = 0.25, 0.05   # seconds between looks of the watchdog (past half the cap)
 GROUP_PREFIX = "edf-kernel-"            # edf-kernel-<grader pid>-<random>
 HAS_CHILDREN_FILE = Path(f"/proc/self/task/{os.getpid()}/children").exists()
@@ -61,21 +62,24 @@ def cap_bytes(value: str | None = None) -> int | None:
     if text == "off":
         return None
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", text)
-    if not match or float(match[1]) <= 0:
+    if not match:
         raise _error(f"{MEMORY_SWITCH}={text!r}: expected a size such as 4G, 1.5G or 512M, or off")
-    return int(float(match[1]) * 1024 ** "bkmgt".index(match[2] or "b"))
+    size = int(float(match[1]) * 1024 ** "bkmgt".index(match[2] or "b"))
+    if size < SMALLEST:
+        raise _error(f"{MEMORY_SWITCH}={text!r}: too small for a kernel; give at least {size_text(SMALLEST)}")
+    return size
 
 
 # -- where the cgroups go ------------------------------------------------------------
 @dataclass(frozen=True)
 class Method:
-    name: str                 # "cgroup v2", "cgroup v1" or "watchdog"
+    name: str                 # "cgroup v2", "cgroup v1", "watchdog" or "none" (no /proc)
     base: Path | None = None  # the cgroup below which each kernel gets its own
     missing: str = ""         # why no cgroup (watchdog)
 
     def describe(self, cap: int | None) -> str:
-        if cap is None:
-            return f"process tree's memory NOT capped ({MEMORY_SWITCH}=off)"
+        if cap is None or self.name == "none":
+            return f"process tree's memory NOT capped ({self.missing or MEMORY_SWITCH + '=off'})"
         why = self.missing if self.missing.startswith(CGROUP_SWITCH) else "no writable cgroup"
         how = self.name if self.base else f"watchdog on resident memory every {INTERVAL} s, {why}"
         return f"process tree's memory <= {size_text(cap)} ({how})"
@@ -87,6 +91,8 @@ def method() -> Method:
 
 @functools.lru_cache(maxsize=None)
 def _find(switch: str) -> Method:
+    if not os.path.isdir("/proc/self/task"):
+        return Method("none", missing="no /proc on this system")
     if switch == "off":
         return Method("watchdog", missing=f"{CGROUP_SWITCH}=off")
     if switch != "auto":

@@ -497,7 +497,7 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float,
         km.prefix = (*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root))
     else:
         km.prefix = tuple(_prlimit(cpu_seconds, own_count=False))
-    if memory is not None:
+    if memory is not None and memory_cap.method().name != "none":
         km.cap = memory_cap.TreeCap(memory, memory_cap.method())
         km.prefix = (*km.cap.prefix(), *km.prefix)
     return km

@@ -8,6 +8,8 @@ Sizes are small so that a failure stays contained on a shared machine: a 1 GiB c
 child can add ~0.5 GiB: four of them hold ~2 GiB if nothing stops them)."""
 import json
 import shutil
+import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -117,6 +119,8 @@ def test_the_cap_is_set_by_an_environment_variable(monkeypatch, tmp_path):
     assert memory_cap.cap_bytes() == 1536 * MiB
     assert memory_cap.cap_bytes("512M") == memory_cap.cap_bytes("512MiB") == 512 * MiB
     assert memory_cap.cap_bytes("") == memory_cap.DEFAULT_CAP
+    with pytest.raises(sandbox.SandboxError, match="too small for a kernel"):
+        memory_cap.cap_bytes("4")
     monkeypatch.setenv(memory_cap.MEMORY_SWITCH, "four gigs")
     with pytest.raises(sandbox.SandboxError, match="expected a size such as 4G"):
         sandbox.kernel_manager(tmp_path, exchange=tmp_path, cpu_seconds=60)
@@ -182,3 +186,21 @@ def test_a_cgroup_v2_group_is_capped_without_swap_and_killed_whole(tmp_path):
     assert cap.cause().startswith("the kernel's processes together used more than 512 MiB")
     assert (group / "cgroup.kill").read_text() == "1"  # every process at once (Linux >= 5.14)
 
+
+
+@pytest.mark.parametrize("children_file", [True, False])
+def test_the_watchdog_finds_every_descendant(monkeypatch, children_file):
+    """From each thread's children file, or (kernels built without it) every process's parent."""
+    monkeypatch.setattr(memory_cap, "HAS_CHILDREN_FILE", children_file)
+    child = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"])
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(memory_cap._Tree(child.pid).pids()) < 3:
+            time.sleep(0.05)
+        tree = memory_cap._Tree(child.pid)
+        assert len(tree.pids()) == 3 and child.pid in tree.known
+        assert tree.memory(2**40) > 0
+        tree.kill()
+        assert child.wait(5) == -9
+    finally:
+        child.kill()
