@@ -9,7 +9,8 @@ once per process by `method()`:
   where that one may hand the memory controller to children;
 - "cgroup v1": the same with `memory.limit_in_bytes`, below the grader's memory cgroup;
 - "watchdog": no writable cgroup; a thread of the grader sums the tree's resident memory
-  every 0.25 s (0.05 s past half the cap) and kills the tree past the cap.
+  every 0.25 s (0.05 s past half the cap) and kills the tree past the cap (the tree is
+  read from /proc by `process_tree`).
 
 With a cgroup the kernel joins it before it starts (`prefix()`: a shell writes its own
 pid to cgroup.procs, then execs the sandbox), so everything it starts is counted, however
@@ -34,6 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.process_tree import Tree, signal_quietly
+
 log = logging.getLogger(__name__)
 
 MEMORY_SWITCH, CGROUP_SWITCH = "EDF_GRADER_MEMORY", "EDF_GRADER_CGROUP"
@@ -42,7 +45,6 @@ DEFAULT_CAP = 4 * GiB       # what one process may address (RLIMIT_AS); the refe
 SMALLEST = 256 * MiB        # a kernel with numpy imported holds ~70 MiB
 INTERVAL, CLOSE_INTERVAL = 0.25, 0.05   # seconds between looks of the watchdog (past half the cap)
 GROUP_PREFIX = "edf-kernel-"            # edf-kernel-<grader pid>-<random>
-HAS_CHILDREN_FILE = Path(f"/proc/self/task/{os.getpid()}/children").exists()
 
 
 def _error(text: str) -> Exception:
@@ -181,7 +183,7 @@ class TreeCap:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._tree: _Tree | None = None
+        self._tree: Tree | None = None
         self.group = None
         if how.base is not None:
             _sweep(how.base)
@@ -215,7 +217,7 @@ class TreeCap:
 
     def watch(self, pid: int) -> None:
         if self.group is None:
-            self._tree = _Tree(pid)
+            self._tree = Tree(pid)
         self._thread = threading.Thread(target=self._watch, name=f"memory-cap-{pid}", daemon=True)
         self._thread.start()
 
@@ -272,7 +274,7 @@ class TreeCap:
             text = (self.group / name).read_text()
         except OSError:
             return 0
-        return sum(int(n) for key, n in re.findall(r"^(oom_kill|oom_group_kill) (\d+)$", text, re.M))
+        return sum(map(int, re.findall(r"^(?:oom_kill|oom_group_kill) (\d+)$", text, re.M)))
 
 
 # -- cgroups -------------------------------------------------------------------------
@@ -292,7 +294,7 @@ def _kill_group(group: Path, seconds: float = 5) -> None:
         if not pids:
             return
         for pid in pids:
-            _signal(pid, signal.SIGKILL)
+            signal_quietly(pid, signal.SIGKILL)
         time.sleep(0.01)
 
 
@@ -321,111 +323,3 @@ def _sweep(base: Path) -> None:
             _remove(group)
         except (ValueError, PermissionError):
             continue
-
-
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.kill(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-# -- the watchdog --------------------------------------------------------------------
-class _Tree:
-    """The processes descending from one pid, read from /proc. A process once seen stays
-    counted after its parent exits and it is re-parented (to init, outside the tree)."""
-
-    def __init__(self, root: int):
-        self.root = root
-        self.known: dict[int, int] = {}   # pid -> start time, against reused pids
-        self.last = 0                     # bytes at the last look
-
-    def pids(self) -> dict[int, int]:
-        found: dict[int, int] = {}
-        parents = None if HAS_CHILDREN_FILE else _parents()
-        stack = [self.root, *self.known]
-        while stack:
-            pid = stack.pop()
-            if pid in found:
-                continue
-            start = _start_time(pid)
-            if start is None or self.known.get(pid, start) != start:
-                continue
-            found[pid] = start
-            stack += _children(pid) if parents is None else parents.get(pid, [])
-        self.known = found
-        return found
-
-    def memory(self, limit: int) -> int:
-        """Bytes the tree holds: resident + swapped, summed, and past `limit` counted
-        proportionally (a page a fork shares with its parent counts once), which decides."""
-        pids = list(self.pids())
-        self.last = sum(_status_bytes(pid) for pid in pids)
-        return self.last if self.last <= limit else sum(_proportional(pid) for pid in pids)
-
-    def kill(self) -> None:
-        """Stop every process of the tree (a stopped process cannot fork) until no new one
-        appears, then kill them all."""
-        stopped: dict[int, int] = {}
-        for _ in range(100):
-            new = [pid for pid in self.pids() if pid not in stopped]
-            if not new:
-                break
-            for pid in new:
-                _signal(pid, signal.SIGSTOP)
-            stopped.update((pid, self.known[pid]) for pid in new)
-        for pid in stopped:
-            _signal(pid, signal.SIGKILL)
-
-
-def _read(path: str) -> bytes | None:
-    """A small /proc file in one read (a look reads a few dozen: no text layer), or None."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        return os.read(fd, 1 << 16)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _start_time(pid: int) -> int | None:
-    stat = _read(f"/proc/{pid}/stat")
-    return None if stat is None else int(stat.rpartition(b")")[2].split()[19])
-
-
-def _children(pid: int) -> list[int]:
-    """Children of every thread of `pid` (a fork from any thread is a child of that thread)."""
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return []
-    return [int(k) for tid in tasks for k in (_read(f"/proc/{pid}/task/{tid}/children") or b"").split()]
-
-
-def _parents() -> dict[int, list[int]]:
-    """Every process's children, from each one's parent (kernels without the children file)."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _read(f"/proc/{entry}/stat")
-            if stat is not None:
-                tree.setdefault(int(stat.rpartition(b")")[2].split()[1]), []).append(int(entry))
-    return tree
-
-
-RESIDENT = re.compile(rb"^(?:VmRSS|VmSwap):\s+(\d+) kB", re.M)        # /proc/<pid>/status
-PROPORTIONAL = re.compile(rb"^(?:Pss|SwapPss):\s+(\d+) kB", re.M)     # /proc/<pid>/smaps_rollup
-
-
-def _status_bytes(pid: int) -> int:
-    text = _read(f"/proc/{pid}/status")
-    return 0 if text is None else 1024 * sum(map(int, RESIDENT.findall(text)))
-
-
-def _proportional(pid: int) -> int:
-    text = _read(f"/proc/{pid}/smaps_rollup")  # needs ptrace-read access: else resident
-    return _status_bytes(pid) if text is None else 1024 * sum(map(int, PROPORTIONAL.findall(text)))

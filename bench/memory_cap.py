@@ -26,7 +26,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder import memory_cap, sandbox  # noqa: E402
+from autograder import memory_cap, process_tree, sandbox  # noqa: E402
 from autograder.execute import KernelSession  # noqa: E402
 
 GiB = 2**30
@@ -60,14 +60,14 @@ class Sampler:
     shared by a fork and its parent counts once), as the watchdog decides."""
 
     def __init__(self, pid: int, cap: memory_cap.TreeCap):
-        self.tree, self.cap, self.stop = memory_cap._Tree(pid), cap, threading.Event()
+        self.tree, self.cap, self.stop = process_tree.Tree(pid), cap, threading.Event()
         self.peak, self.trigger = 0, None  # when the cap was passed (watchdog) or OOM struck (cgroup)
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def run(self):
         while not self.stop.wait(0.01):
-            used = sum(memory_cap._proportional(p) for p in self.tree.pids())
+            used = sum(process_tree.proportional(p) for p in self.tree.pids())
             self.peak = max(self.peak, used)
             hit = self.cap._oom_kills() > 0 if self.cap.group else used > self.cap.limit
             if hit and self.trigger is None:
@@ -123,7 +123,7 @@ def look_cost() -> float:
         nb, s = session(WORK[:1], Path(tmp))
         with s:
             s.run_cell(0)
-            tree = memory_cap._Tree(s.client.km.provisioner.process.pid)
+            tree = process_tree.Tree(s.client.km.provisioner.process.pid)
             started = time.perf_counter()
             for _ in range(200):
                 tree.memory(4 * GiB)

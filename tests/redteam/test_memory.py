@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import memory_cap, sandbox
+from autograder import memory_cap, process_tree, sandbox
 from autograder.batch import grade_all
 
 from .harness import MECH, PeakRSS, gone, limited
@@ -191,13 +191,13 @@ def test_a_cgroup_v2_group_is_capped_without_swap_and_killed_whole(tmp_path):
 @pytest.mark.parametrize("children_file", [True, False])
 def test_the_watchdog_finds_every_descendant(monkeypatch, children_file):
     """From each thread's children file, or (kernels built without it) every process's parent."""
-    monkeypatch.setattr(memory_cap, "HAS_CHILDREN_FILE", children_file)
+    monkeypatch.setattr(process_tree, "HAS_CHILDREN_FILE", children_file)
     child = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"])
     try:
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and len(memory_cap._Tree(child.pid).pids()) < 3:
+        while time.monotonic() < deadline and len(process_tree.Tree(child.pid).pids()) < 3:
             time.sleep(0.05)
-        tree = memory_cap._Tree(child.pid)
+        tree = process_tree.Tree(child.pid)
         assert len(tree.pids()) == 3 and child.pid in tree.known
         assert tree.memory(2**40) > 0
         tree.kill()
