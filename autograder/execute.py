@@ -107,9 +107,8 @@ class KernelSession:
         self._km.release()
 
     def sandbox_events(self) -> list[str]:
-        """What the sandbox enforced on this kernel (limits hit), for integrity flags."""
-        events = getattr(self._km, "events", None)
-        return list(events()) if callable(events) else []
+        """What the sandbox enforced on this kernel (e.g. its memory cap), a line each; also after exit."""
+        return self._km.events()
 
     def _inject(self) -> None:
         """Seed the kernel (the course seeds only from 2.3d on) and load the probe module."""
@@ -137,12 +136,14 @@ class KernelSession:
         limit = max(1, int(min(self.cell_timeout, remaining)))
         self.client.timeout = limit
         start = time.monotonic()
+        self._km.running = f"cell {index + 1}"  # names the cell in the sandbox's events (counted from 1)
         try:
             self.client.execute_cell(cell, index)
         except DeadKernelError:
-            self.dead_reason = f"not run: the kernel died in cell {index + 1}"
+            killed = self._km.death_cause()  # e.g. the memory cap on the kernel's processes
+            self.dead_reason = f"not run: the kernel died in cell {index + 1}" + (f" ({killed})" if killed else "")
             return CellRun(index, "dead kernel", "the kernel died while running this cell "
-                           "(a crash, os._exit, or memory exhausted)", time.monotonic() - start)
+                           f"({killed or 'a crash, os._exit, or memory exhausted'})", time.monotonic() - start)
         except CellTimeoutError:
             self.dead_reason = f"not run: cell {index + 1} timed out and the kernel did not recover"
             return CellRun(index, "timeout", f"cell did not finish within {limit} s", time.monotonic() - start)
@@ -167,6 +168,7 @@ class KernelSession:
         if self.dead_reason:
             raise KernelCallError(f"the kernel is gone ({self.dead_reason})")
         cell = nbformat.v4.new_code_cell(code)
+        self._km.running = "a grader probe"
         self.client.timeout = max(1, int(timeout))
         # nbclient stores the executed cell at its index: give it a slot of its own
         self.nb.cells.append(cell)

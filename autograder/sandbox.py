@@ -14,8 +14,9 @@ Mechanisms, best first, chosen once per process by `mechanism()`:
 - "unshare": a network namespace only; the file system is NOT isolated.
 - "none": resource limits only; NOT network-isolated.
 
-Every mode but "off" applies rlimits (prlimit) and an allow-list environment; the grader
-caps the output it keeps (`CappedClient`) in every mode. EDF_GRADER_SANDBOX=off|auto|required
+Every mode but "off" applies rlimits (prlimit), a cap on the memory of the kernel's whole
+process tree (`memory_cap`: a cgroup, else a watchdog) and an allow-list environment; the
+grader caps the output it keeps (`CappedClient`) in every mode. EDF_GRADER_SANDBOX=off|auto|required
 (auto by default) chooses; "required" raises SandboxError where bubblewrap cannot run.
 `describe()` is the one line a report prints.
 """
@@ -45,6 +46,7 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type, default
 from zmq.utils.monitor import parse_monitor_message
 
+from autograder import memory_cap
 from autograder.errors import HarnessError
 
 log = logging.getLogger(__name__)
@@ -92,7 +94,7 @@ def describe(mech: Mechanism | None = None) -> str:
     output = f"output kept per cell <= {CELL_OUTPUT // MiB} MiB"
     if mech.name == "off":
         return f"sandbox off ({SWITCH}=off): NOT network-isolated, file system NOT isolated, no limits; {output}"
-    limits = _limits_text(mech)
+    limits = f"{_limits_text(mech)}; {memory_cap.method().describe(memory_cap.cap_bytes())}"
     if mech.contained:
         who = f"own uid per kernel ({UIDS[0]}+)" if mech.as_root else "user namespace, no new ones"
         return (f"bubblewrap: net+pid+ipc+uts namespaces, {who}, read-only system, only the work folder "
@@ -136,6 +138,7 @@ def survey(*, acl: bool = True) -> dict[str, str]:
              "unshare": _try([*_unshare(root), "true"], "unshare")}
     for tool in ("prlimit", "setpriv") if root else ("prlimit",):
         found[tool] = "" if shutil.which(tool) else f"{tool} not found"
+    found.update(memory_cap.survey())
     if acl and root:
         with tempfile.TemporaryDirectory(prefix="edf-acl-") as folder:
             try:
@@ -396,6 +399,26 @@ class SandboxedKernelManager(AsyncKernelManager):
     mech = Mechanism("off")
     uid: int | None = None
     rundir: Path | None = None
+    cap: memory_cap.TreeCap | None = None
+
+    @property
+    def running(self) -> str:
+        """What the kernel runs now ("cell 4"), set by the executor: events name it."""
+        return self.cap.running if self.cap else ""
+
+    @running.setter
+    def running(self, what: str) -> None:
+        if self.cap:
+            self.cap.running = what
+
+    def events(self) -> list[str]:
+        """What the sandbox enforced on this kernel, one line each for a person, e.g.
+        "memory: the kernel's processes together used more than 4.0 GiB, ... (cell 12)"."""
+        return self.cap.events() if self.cap else []
+
+    def death_cause(self) -> str:
+        """Why the kernel died, when the sandbox killed it; "" otherwise."""
+        return self.cap.cause() if self.cap else ""
 
     @property
     def kernel_spec(self):
@@ -418,6 +441,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.mech.contained:
             kw["independent"] = True  # its parent is the sandbox's init: no parent polling
         await super().start_kernel(**kw)
+        if self.cap is not None:
+            self.cap.watch(self.provisioner.process.pid)
 
     def release(self) -> None:
         """After shutdown: kill what is left of the kernel's tree, remove the run folder."""
@@ -425,6 +450,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if process is not None and process.poll() is None:
             process.kill()
             process.wait(5)
+        if self.cap is not None:
+            self.cap.close()
         if self.rundir is not None:
             shutil.rmtree(self.rundir, ignore_errors=True)
 
@@ -442,9 +469,12 @@ def _sweep() -> None:
             continue
 
 
-def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> SandboxedKernelManager:
-    """A manager for one kernel working in `workdir` that writes probe results under `exchange`."""
+def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float,
+                   memory: int | None = None) -> SandboxedKernelManager:
+    """A manager for one kernel working in `workdir` that writes probe results under `exchange`;
+    its process tree may hold `memory` bytes (default: $EDF_GRADER_MEMORY, else 4 GiB)."""
     mech = mechanism()
+    memory = memory or memory_cap.cap_bytes()
     if mech.name == "off":
         km = SandboxedKernelManager(kernel_name="python3")
         km.mech = mech
@@ -467,4 +497,7 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float) -> Sand
         km.prefix = (*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root))
     else:
         km.prefix = tuple(_prlimit(cpu_seconds, own_count=False))
+    if memory is not None and memory_cap.method().name != "none":
+        km.cap = memory_cap.TreeCap(memory, memory_cap.method())
+        km.prefix = (*km.cap.prefix(), *km.prefix)
     return km

@@ -39,12 +39,12 @@ def test_notebooks_are_recognised_by_content_when_renamed(tmp_path, reference_lo
     sub.mkdir()
     _nb(sub / "my_mnist.ipynb", "import mnist_loader\ntrain_and_test(1)")
     _nb(sub / "pcl_binary_classification.ipynb", "np.load('2d_pcl_dataset.npz')")
-    (sub / "edf.py").write_text("# my own edf\n")
+    (sub / "edf.py").write_text("# a student's edf: not the course's\n")
     staged = stage(sub, tmp_path / "work", NoData())
     assert set(staged.notebooks) == {"pcl", "image"}
     assert any("my_mnist.ipynb" in n for n in staged.notes)
     assert any("edf.py differs" in n for n in staged.notes)
-    assert "own edf" not in (tmp_path / "work" / "edf.py").read_text()
+    assert "a student's edf" not in (tmp_path / "work" / "edf.py").read_text()
 
 
 @pytest.mark.parametrize("content, problem", [

@@ -35,6 +35,6 @@ def hostile(workdir):
             started = time.monotonic()
         exit_seconds = time.monotonic() - started
         texts = [stream_text(nb.cells[i].outputs) for i in range(len(cells))]
-        return Ran(runs, texts, session.dead_reason, exit_seconds)
+        return Ran(runs, texts, session.dead_reason, exit_seconds, session.sandbox_events())
     return run
 

@@ -26,6 +26,7 @@ class Ran:
     texts: list[str]            # each cell's stream output, joined
     dead_reason: str
     exit_seconds: float
+    events: list[str]           # what the sandbox enforced (`km.events()`)
 
     def status(self) -> list[str]:
         return [r.status for r in self.runs]
