@@ -64,8 +64,8 @@ def test_children_past_the_cap_together_kill_the_kernel_and_say_why(hostile, cap
         ran = hostile("print('before')", ATTACKS[attack], "print('after')", cell_timeout=60)
     assert ran.status() == ["ok", "dead kernel", "not run"]
     assert "more than 1.0 GiB, the cap on a notebook's memory" in ran.runs[1].error
-    assert "died in cell 1 (the kernel's processes together" in ran.dead_reason
-    assert len(ran.events) == 1 and ran.events[0].startswith("memory: ") and ran.events[0].endswith("(cell 1)")
+    assert "died in cell 2 (the kernel's processes together" in ran.dead_reason
+    assert len(ran.events) == 1 and ran.events[0].startswith("memory: ") and ran.events[0].endswith("(cell 2)")
     assert ran.runs[1].duration < 30
     assert rss.growth < 100
 
@@ -98,7 +98,7 @@ def test_a_cgroup_also_counts_memory_no_process_maps(hostile, capped):
             "    for _ in range(25):\n        os.write(files[-1], b'x' * 16 * 2**20)\nprint('kept')")
     ran = hostile(fill, "print('after')")
     assert ran.status() == ["dead kernel", "not run"]
-    assert ran.events and ran.events[0].endswith("(cell 0)")
+    assert ran.events and ran.events[0].endswith("(cell 1)")
 
 
 @limited
@@ -154,7 +154,7 @@ def test_a_memory_attack_in_a_batch_is_contained_and_the_batch_goes_on(tmp_path,
     assert grade_all(course, tmp_path / "out", jobs=2, quick=True) == 0
     results = {p.parent.name: json.loads(p.read_text()) for p in (tmp_path / "out" / "students").glob("*/result.json")}
     assert set(results) == {"attacker", "passes_all"}
-    assert any("died in cell 1 (the kernel's processes together used more than 1.0 GiB" in note
+    assert any("died in cell 2 (the kernel's processes together used more than 1.0 GiB" in note
                for note in results["attacker"]["notes"])
     wrong = {i["id"]: i["message"][:200] for i in results["passes_all"]["items"]
              if i["status"] not in ("pass", "manual", "skipped")}

@@ -38,7 +38,7 @@ def test_sys_exit_is_an_error_and_the_kernel_goes_on(hostile):
 def test_os_exit_is_a_dead_kernel_reported_and_the_rest_not_run(hostile):
     ran = hostile("import os\nos._exit(1)", "print('next')")
     assert ran.status() == ["dead kernel", "not run"]
-    assert "died in cell 0" in ran.dead_reason
+    assert "died in cell 1" in ran.dead_reason
 
 
 def test_a_kernel_killing_itself_is_a_dead_kernel(hostile):
