@@ -54,7 +54,7 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
     # -j N workers on N cores do not oversubscribe them
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory(prefix="edf-kept-") as kept:
         try:
-            result = grade(target, quick=quick, dataset=dataset, keep_notebooks=Path(kept))
+            result = grade(target, quick=quick, dataset=dataset, keep_notebooks=Path(kept), parallel=False)
         except SubmissionError as exc:
             result = failed_result(sub.student, dataset.description, str(exc))
         except Exception:  # a grader bug must cost this student a review, not the batch its run

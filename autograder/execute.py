@@ -8,10 +8,13 @@ grader opens as regular files only and validates (`exchange.py`).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,17 @@ from autograder.errors import KernelCallError
 PROBE_SOURCE = (Path(__file__).parent / "kernel" / "probe.py").read_text()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TRACE_LINES = 12  # lines of a student's traceback kept for the feedback
+
+
+def _on_own_thread(method):
+    """Run the method on the session's own thread: nbclient's client, its sockets and its
+    event loop belong to the thread that made them, and two notebooks run side by side."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        if threading.get_ident() == self._thread_id:
+            return method(self, *args, **kwargs)
+        return self._thread.submit(method, self, *args, **kwargs).result()
+    return run
 
 
 @dataclass
@@ -72,6 +86,8 @@ class KernelSession:
         self.env = kernel_env(threads)
         self.dead_reason = ""
         self._calls = 0
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="kernel-session")
+        self._thread_id = self._thread.submit(threading.get_ident).result()
         self.client = NotebookClient(
             nb, timeout=int(cell_timeout), kernel_name="python3", allow_errors=True,
             interrupt_on_timeout=True, record_timing=False,
@@ -81,6 +97,14 @@ class KernelSession:
 
     # -- life cycle ------------------------------------------------------------------
     def __enter__(self) -> "KernelSession":
+        try:
+            return self._start()
+        except BaseException:
+            self._thread.shutdown(wait=False)
+            raise
+
+    @_on_own_thread
+    def _start(self) -> "KernelSession":
         self.exchange.mkdir(parents=True, exist_ok=True)
         # CPU seconds are a backstop for runaway processes; wall-clock limits come first
         cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
@@ -97,7 +121,22 @@ class KernelSession:
         self._inject()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.kill()  # the session's thread may be inside a long cell: end the kernel under it
+        try:
+            self._stop()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def kill(self) -> None:
+        """End the kernel now, from any thread (its own may be busy in a cell)."""
+        process = getattr(getattr(getattr(self, "_km", None), "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+    @_on_own_thread
+    def _stop(self) -> None:
         # nothing in a student's kernel needs a graceful end, and a stuck one would take a minute
         self.client.shutdown_kernel = "immediate"
         try:
@@ -125,6 +164,7 @@ class KernelSession:
         self._run_code(code, timeout=60)
 
     # -- student cells ---------------------------------------------------------------
+    @_on_own_thread
     def run_cell(self, index: int) -> CellRun:
         cell = self.nb.cells[index]
         if self.dead_reason:
@@ -191,6 +231,7 @@ class KernelSession:
             raise KernelCallError(last)
         return cell
 
+    @_on_own_thread
     def call(self, function: str, *args, timeout: float = 120) -> Path:
         """Run `_grader_probe.<function>(out_dir, *args)` in the kernel; return out_dir.
 

@@ -9,7 +9,9 @@ import shutil
 import tempfile
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import checks
@@ -61,19 +63,68 @@ def _run_check(chk, ev: Evidence) -> Verdict:
                        + traceback.format_exc(limit=4))
 
 
-def _execute(kind: str, staged, ev: Evidence, stack: ExitStack, notes: list[str], *, quick: bool,
-             dataset, limits: dict) -> None:
+@dataclass
+class _Ran:
+    """One notebook's run: its evidence, the calls checks make, and what the report says."""
+
+    evidence: object
+    calls: KernelCalls
+    notes: list[str]
+    flags: list[Flag]
+    kernels: ExitStack   # its kernels, kept until the checks are done
+
+
+def _execute(kind: str, staged, *, quick: bool, dataset, limits: dict, live: list) -> _Ran:
     """Run one notebook, capturing evidence; if its kernel died, re-run its definitions
     in a fresh kernel for the checks that call them."""
     plan, name = PLANS[kind], NOTEBOOKS[kind]
-    session = stack.enter_context(KernelSession(staged.notebooks[kind], staged.workdir, **limits))
-    evidence = ev.notebooks[kind] = run_notebook(session, plan, dataset, quick=quick)
-    calls = KernelCalls(session, stashed=evidence.stashed)
-    if session.dead_reason:
-        notes.append(f"{name}: {session.dead_reason.removeprefix('not run: ')}")
-        calls = _replay(evidence, staged, stack, limits, plan, notes, name) or KernelCalls(None, session.dead_reason)
-    ev.calls[kind] = calls
-    ev.flags += notebook_flags(name, evidence, session.sandbox_events())
+    with ExitStack() as kernels:
+        session = kernels.enter_context(KernelSession(staged.notebooks[kind], staged.workdir, **limits))
+        live.append(session)
+        evidence = run_notebook(session, plan, dataset, quick=quick)
+        calls, notes = KernelCalls(session, stashed=evidence.stashed), []
+        if session.dead_reason:
+            notes.append(f"{name}: {session.dead_reason.removeprefix('not run: ')}")
+            calls = _replay(evidence, staged, kernels, limits, plan, notes, name) or \
+                KernelCalls(None, session.dead_reason)
+        flags = notebook_flags(name, evidence, session.sandbox_events())
+        return _Ran(evidence, calls, notes, flags, kernels.pop_all())
+
+
+def _execute_all(kinds: list[str], staged, *, parallel: bool, **kw) -> dict[str, _Ran]:
+    """The notebooks side by side (each kernel is its own process; the grader mostly waits),
+    or one after the other; if one cannot start, the other's kernels are closed too, and
+    Ctrl-C ends every kernel at once."""
+    live: list[KernelSession] = []
+    try:
+        return _run_each(kinds, staged, parallel=parallel, live=live, **kw)
+    except KeyboardInterrupt:
+        for session in live:
+            session.kill()
+        raise
+
+
+def _run_each(kinds: list[str], staged, *, parallel: bool, **kw) -> dict[str, _Ran]:
+    if not parallel or len(kinds) < 2:
+        done: dict[str, _Ran] = {}
+        try:
+            for kind in kinds:
+                done[kind] = _execute(kind, staged, **kw)
+        except BaseException:
+            for ran in done.values():
+                ran.kernels.close()
+            raise
+        return done
+    with ThreadPoolExecutor(len(kinds), thread_name_prefix="notebook") as pool:
+        futures = {kind: pool.submit(_execute, kind, staged, **kw) for kind in kinds}
+        wait(futures.values())
+    failed = [f.exception() for f in futures.values() if f.exception() is not None]
+    if failed:
+        for f in futures.values():
+            if f.exception() is None:
+                f.result().kernels.close()
+        raise failed[0]
+    return {kind: f.result() for kind, f in futures.items()}
 
 
 def _replay(evidence, staged, stack, limits, plan, notes, name) -> KernelCalls | None:
@@ -97,8 +148,9 @@ def _replay(evidence, staged, stack, limits, plan, notes, name) -> KernelCalls |
 
 def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: int = 1,
           cell_timeout: float | None = None, notebook_timeout: float | None = None,
-          dataset=None, keep_notebooks: Path | None = None) -> Result:
-    """Grade one submission (folder, .zip, notebook(s) and answer file) -> Result."""
+          dataset=None, keep_notebooks: Path | None = None, parallel: bool = True) -> Result:
+    """Grade one submission (folder, .zip, notebook(s) and answer file) -> Result.
+    `parallel` runs the notebooks side by side (a batch runs students side by side instead)."""
     started = time.monotonic()
     dataset = dataset or data.resolve(data_dir, pcl=pcl)
     default = TIME_LIMITS["quick" if quick else dataset.kind]
@@ -110,13 +162,18 @@ def grade(submission, *, quick: bool = False, data_dir=None, pcl=None, threads: 
         _answers(ev, staged)
         notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
         with ExitStack() as stack:
-            for kind in NOTEBOOKS:
-                if kind not in staged.notebooks:
+            ran = _execute_all([k for k in NOTEBOOKS if k in staged.notebooks], staged, parallel=parallel,
+                               quick=quick, dataset=dataset, limits=limits)
+            for kind in NOTEBOOKS:  # in a fixed order, whichever finished first
+                if kind not in ran:
                     ev.notebooks[kind] = None
                     ev.missing_notebook[kind] = staged.problems[kind]
                     ev.calls[kind] = KernelCalls(None, staged.problems[kind])
                     continue
-                _execute(kind, staged, ev, stack, notes, quick=quick, dataset=dataset, limits=limits)
+                stack.enter_context(ran[kind].kernels)
+                ev.notebooks[kind], ev.calls[kind] = ran[kind].evidence, ran[kind].calls
+                notes += ran[kind].notes
+                ev.flags += ran[kind].flags
                 if keep_notebooks is not None:
                     _keep(staged.notebooks[kind], keep_notebooks / NOTEBOOKS[kind])
             items = []
