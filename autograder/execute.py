@@ -8,6 +8,7 @@ grader opens as regular files only and validates (`exchange.py`).
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import re
@@ -39,6 +40,17 @@ def _on_own_thread(method):
             return method(self, *args, **kwargs)
         return self._thread.submit(method, self, *args, **kwargs).result()
     return run
+
+
+def _close_thread_loop() -> None:
+    """The event loop nbclient made for this session's thread goes with the thread."""
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
 
 
 @dataclass
@@ -144,6 +156,7 @@ class KernelSession:
         except Exception:  # the kernel may be long dead; shutting down is best effort
             pass
         self._km.release()
+        _close_thread_loop()
 
     def sandbox_events(self) -> list[str]:
         """What the sandbox enforced on this kernel (e.g. its memory cap), a line each; also after exit."""
