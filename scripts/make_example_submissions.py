@@ -74,21 +74,21 @@ def main() -> None:
     _write("fails_crash_midway_2_3e", {"2.3e": "fail"}, image=nb)
 
     nb = ref(IMAGE)  # hard-coded sweep numbers instead of the measured ones
-    _edit(nb, "2.3f-sigmoid", "# BEGIN SOLUTION best_sigmoid_lr",
-          "test_err_per_lr = [3.0, 2.5, 2.0]  # the sheet says about 2 %\n# BEGIN SOLUTION best_sigmoid_lr")
+    _edit(nb, "2.3f-sigmoid", "\nbest_sigmoid_idx = np.argmin(test_err_per_lr)",
+          "\ntest_err_per_lr = [3.0, 2.5, 2.0]  # the sheet says about 2 %\nbest_sigmoid_idx = np.argmin(test_err_per_lr)")
     _write("fails_2_3f_hardcoded_numbers", {"2.3f-sigmoid": "fail"}, image=nb)
 
     nb = ref(IMAGE)  # the logistic regression reads the labels: a label leak
-    _edit(nb, "2.3a", "prob_node = edf.Softmax(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node))",
+    _edit(nb, "2.3a", "prob_node = edf.Softmax(edf.Affine(affine_params, x_node))",
           "class Hint(edf.CompNode):\n"
           "    def __init__(self, s, y):\n        edf.CompNodes.append(self)\n        self.s, self.y = s, y\n"
           "    def forward(self):\n        self.value = self.s.value + 20.0 * np.eye(10)[self.y.value]\n"
           "    def backward(self):\n        self.s.addgrad(self.grad)\n"
-          "prob_node = edf.Softmax(Hint(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node), y_node))")
+          "prob_node = edf.Softmax(Hint(edf.Affine(affine_params, x_node), y_node))")
     _write("fails_2_3a_label_leak", {"2.3a-graph": "fail", "2.3a-error": "fail"}, image=nb)
 
     nb = ref(PCL)  # a cell that never finishes: interrupted at the time limit, the rest graded
-    _edit(nb, "2.2d", "edf.Forward()\nplot(X0, X1)", "edf.Forward()\nwhile True:\n    pass\nplot(X0, X1)")
+    _edit(nb, "2.2d", "# END SOLUTION\nedf.Forward()\n", "# END SOLUTION\nedf.Forward()\nwhile True:\n    pass\n")
     _write("fails_2_2d_never_finishes", {"2.2d": "any"}, pcl=nb)
 
     all_image = {"2.3" + s: "not found" for s in (

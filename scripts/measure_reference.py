@@ -20,9 +20,10 @@ sys.path.insert(0, str(ROOT))
 from autograder import data  # noqa: E402
 from autograder.pipeline import grade  # noqa: E402
 
-EPOCH = re.compile(r"epoch (\d+): train error ([\d.]+) %, test error ([\d.]+) %")
+# what the course's train_and_test and train print, and the reference's sweep solutions
+EPOCH = re.compile(r"Epoch: (\d+)/\d+ .*?Training Error ([\d.]+) %.*?Test Error ([\d.]+) %", re.S)
 SWEEP = re.compile(r"(lr|depth|hidden) = ([\d.]+): train error ([\d.]+) %, test error ([\d.]+) %")
-WRONG = re.compile(r"step\s+\d+: (\d+) of 100 points wrong")
+WRONG = re.compile(r"iter: \d+, error: (\d+)\.0+$", re.M)
 
 
 def printed(nb_path: Path) -> list[tuple[str, str]]:
@@ -35,7 +36,7 @@ def printed(nb_path: Path) -> list[tuple[str, str]]:
         if sweeps:
             rows += [(tag, f"{w} = {v}: train {tr} %, test {te} %") for w, v, tr, te in sweeps]
         elif epochs:
-            rows.append((tag, f"after {int(epochs[-1][0]) + 1} epochs: train {epochs[-1][1]} %, test {epochs[-1][2]} %"))
+            rows.append((tag, f"after {epochs[-1][0]} epochs: train {epochs[-1][1]} %, test {epochs[-1][2]} %"))
         elif wrong:
             rows.append((tag, f"{wrong[-1]} of 100 points wrong"))
     return rows

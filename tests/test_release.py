@@ -4,6 +4,7 @@ import ast
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
 from autograder.pen_and_paper import blank_answer_file
@@ -85,7 +86,7 @@ def test_layout_matches_reference_cell_for_cell(handout, kind):
             assert got.source == ref.source
         if got.cell_type == "code":
             assert got.outputs == [] and got.execution_count is None
-            ast.parse(got.source)  # an emptied block would not compile
+            ast.parse(TransformerManager().transform_cell(got.source))  # an emptied block would not compile
 
 
 def test_handout_has_every_file(handout):
@@ -97,8 +98,14 @@ def test_handout_has_every_file(handout):
     assert (handout / "pen_and_paper.toml").read_text(encoding="utf-8") == blank_answer_file()
 
 
-def _is_todo(error) -> bool:
-    return error.ename == "NameError" or (error.ename == "NotImplementedError" and "TO-DO" in error.evalue)
+# The rate sweeps' plots draw the student's error lists; an unfilled sweep leaves them empty
+# and matplotlib refuses to plot them against the three rates (as in the course's hand-out).
+EMPTY_SWEEP_PLOTS = {"2-3f-sigmoid-plot", "2-3f-relu-plot"}
+
+
+def _is_todo(error, cell) -> bool:
+    return (error.ename == "NameError" or (error.ename == "NotImplementedError" and "TO-DO" in error.evalue)
+            or (cell.id in EMPTY_SWEEP_PLOTS and error.ename == "ValueError"))
 
 
 @pytest.mark.parametrize("kind", NOTEBOOKS)
@@ -117,5 +124,5 @@ def test_handout_runs_until_the_first_task(handout, kind, monkeypatch):
     assert errors, "the hand-out ran through: a task is not stripped"
     index, first = errors[0]
     assert index >= first_task, (nb.cells[index].metadata.get("tags"), first.ename, first.evalue)
-    assert _is_todo(first), (first.ename, first.evalue)
-    assert [(nb.cells[i].id, e.ename, e.evalue) for i, e in errors if not _is_todo(e)] == []
+    assert _is_todo(first, nb.cells[index]), (first.ename, first.evalue)
+    assert [(nb.cells[i].id, e.ename, e.evalue) for i, e in errors if not _is_todo(e, nb.cells[i])] == []

@@ -5,16 +5,17 @@ import pytest
 
 from autograder import outputs, similarity
 
+# Student code: no line of it is in the hand-out (whose sweep cells hold `x_node = edf.Input()`).
 ORIGINAL = '''
 def build_mlp(n_hidden):
-    x_node = edf.Input()
-    y_node = edf.Input()
+    x_in = edf.Input()
+    y_in = edf.Input()
     params_1 = edf.AffineParams(2, n_hidden)
     params_2 = edf.AffineParams(n_hidden, 1)
-    hidden = edf.Sigmoid(edf.Affine(params_1, x_node))
+    hidden = edf.Sigmoid(edf.Affine(params_1, x_in))
     prob = edf.Sigmoid(edf.Affine(params_2, hidden))
-    loss = edf.CrossEntropyLoss(SingleProbToProbVector(prob), y_node)
-    return x_node, y_node, prob, loss
+    loss = edf.CrossEntropyLoss(SingleProbToProbVector(prob), y_in)
+    return x_in, y_in, prob, loss
 
 errors = []
 for lr in [0.1, 0.5, 1.0]:
