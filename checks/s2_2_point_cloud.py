@@ -68,7 +68,10 @@ def _plot_check(ev, plot_key: str, train_key: str):
     the kernel right after the cell, whatever the cell then did with `output`) against the
     grader's own evaluation of the trained model on the same grid."""
     graph = graph_of(ev.capture(train_key))
-    drawn = ev.capture(plot_key).get("plot", {})
+    cap = ev.capture(plot_key)
+    if cap.get("cell_status") == "timeout":
+        return failed(f"the plotting cell did not finish: {cap.get('cell_error') or 'time limit'} (nothing was drawn)")
+    drawn = cap.get("plot", {})
     if "x_value" not in drawn or "out_value" not in drawn:
         raise EvidenceMissing("the plotting cell's graph has no values: is edf.Forward() run after `output = ...`?")
     X_plot = exchange.checked(drawn["x_value"], "the grid (input)", shape=(None, 2))

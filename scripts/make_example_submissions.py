@@ -89,7 +89,7 @@ def main() -> None:
 
     nb = ref(PCL)  # a cell that never finishes: interrupted at the time limit, the rest graded
     _edit(nb, "2.2d", "# END SOLUTION\nedf.Forward()\n", "# END SOLUTION\nedf.Forward()\nwhile True:\n    pass\n")
-    _write("fails_2_2d_never_finishes", {"2.2d": "any"}, pcl=nb)
+    _write("fails_2_2d_never_finishes", {"2.2d": "fail"}, pcl=nb)
 
     all_image = {"2.3" + s: "not found" for s in (
         "a-graph", "a-error", "c-graph", "c-error", "d-tanh", "d-relu", "d-leakyrelu", "d-tanh-mlp",
