@@ -13,8 +13,8 @@ from autograder.errors import HarnessError
 
 
 def _check(args) -> int:
-    from autograder import report
-    from autograder.data import resolve
+    from autograder.reports import text as report
+    from checks.data import resolve
     from autograder.pipeline import grade
 
     dataset = resolve(args.data, pcl=args.pcl)
@@ -24,21 +24,21 @@ def _check(args) -> int:
     if args.json:
         report.write_json(result, args.json)
     if args.junit:
-        from autograder.junit import junit_xml
+        from autograder.reports.junit import junit_xml
         report.write_atomic(args.junit, junit_xml(result.to_dict()))
     automatic = [i for i in result.items if i.status not in ("manual", "skipped")]
     return 0 if all(i.status == "pass" for i in automatic) else 1
 
 
 def _grade(args) -> int:
-    from autograder.batch import grade_all
+    from autograder.batch.run import grade_all
 
     return grade_all(args.submissions, args.out, jobs=args.jobs, data_dir=args.data, pcl=args.pcl,
                      only=args.only, regrade=args.regrade, quick=args.quick, scheduler=args.scheduler)
 
 
 def _release(args) -> int:
-    from autograder.release import release
+    from autograder.integrations.release import release
 
     for path in release(args.outdir):
         print(path)
@@ -46,7 +46,7 @@ def _release(args) -> int:
 
 
 def _review(args) -> int:
-    from autograder.gradebook import apply_overrides
+    from autograder.reports.gradebook import apply_overrides
 
     messages = apply_overrides(args.out, args.overrides)
     for line in messages:
@@ -55,7 +55,7 @@ def _review(args) -> int:
 
 
 def _export(args) -> int:
-    from autograder import lms
+    from autograder.integrations import lms
 
     columns = dict(c.split("=", 1) for c in args.column or [] if "=" in c)
     given = {"dest": args.to, "scores": args.scores, "decimal": args.decimal, "rescale": args.rescale or None,
@@ -66,7 +66,7 @@ def _export(args) -> int:
 
 
 def _bundle(args) -> int:
-    from autograder import bundle
+    from autograder.integrations import bundle
 
     path = bundle.gradescope(args.output) if args.target == "gradescope" else bundle.github(args.output)
     print(path)

@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import checks
-from autograder import __version__, data, replay, sandbox
-from autograder.capture import KernelCalls, run_notebook, stash_definitions
+from autograder import __version__
+from checks import data
+from autograder.kernel import replay, sandbox
+from autograder.evidence.capture import KernelCalls, run_notebook, stash_definitions
 from autograder.errors import EvidenceMissing, HarnessError, KernelCallError, SubmissionError, Untrusted
-from autograder.evidence import Evidence
-from autograder.execute import KernelSession
-from autograder.figures import collect as collect_figures
-from autograder.integrity import Flag, notebook_flags, tamper_note
-from autograder.pen_and_paper import AnswerFile, load_answers
-from autograder.score import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
-from autograder.stage import HANDWRITTEN_FOLDER, NOTEBOOKS, stage
+from autograder.checking.evidence import Evidence
+from autograder.kernel.session import KernelSession
+from checks.figures import collect as collect_figures
+from autograder.evidence.integrity import Flag, notebook_flags, tamper_note
+from autograder.answers.sheet import AnswerFile, load_answers
+from autograder.checking.verdicts import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
+from autograder.intake.stage import HANDWRITTEN_FOLDER, NOTEBOOKS, stage
 from checks.notebooks import PLANS
 
 # Time limits in seconds (cell, notebook), by what the notebooks train on. The reference's

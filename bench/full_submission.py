@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import data  # noqa: E402
+from checks import data  # noqa: E402
 
 
 def timed(cmd, cwd) -> float:

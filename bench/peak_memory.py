@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.data import write_idx  # noqa: E402
+from checks.data import write_idx  # noqa: E402
 
 
 

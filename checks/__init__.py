@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from autograder.score import ItemSpec, Verdict
+from autograder.checking.verdicts import ItemSpec, Verdict
 
 # The pipeline of check modules, in the sheet's order.
 MODULES = (

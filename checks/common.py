@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import exchange
-from autograder.assign import layers_text
-from autograder.capture import cell_problem, graph_of
+from autograder.kernel import exchange
+from autograder.evidence.assign import layers_text
+from autograder.evidence.capture import cell_problem, graph_of
 from autograder.errors import EvidenceMissing, KernelCallError, Untrusted
-from autograder.graph import Graph, forward
-from autograder.score import Verdict, failed, passed
+from autograder.evidence.graph import Graph, forward
+from autograder.checking.verdicts import Verdict, failed, passed
 
 AGREE = 1e-3  # kernel vs grader probabilities; float32 parameters round at ~1e-7
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 
-from autograder import pen_and_paper as paper
-from autograder.expressions import Unreadable
-from autograder.score import Verdict, failed, manual
+from autograder.answers import sheet as paper
+from autograder.answers.expressions import Unreadable
+from autograder.checking.verdicts import Verdict, failed, manual
 
 FILE = paper.FILE
 TEXT_SHOWN = 2000  # characters of an unreadable file shown to the tutor

@@ -1,8 +1,8 @@
 """2.1a Derivatives (6 points), from the expressions of pen_and_paper.toml's [a].
 
-Each derivative is the student's expression, read as written on paper (autograder/expressions.py),
+Each derivative is the student's expression, read as written on paper (autograder/answers/expressions.py),
 evaluated at generated points (away from kinks) and compared with the grader's own central
-difference of the sheet's function (autograder/key.py). Text that is not read goes to a tutor.
+difference of the sheet's function (checks/key.py). Text that is not read goes to a tutor.
 The same examples are drawn in quick and full runs (derandomised), so `--quick` gives the final
 verdicts and a submission gets the same verdict every run.
 """
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis import strategies as st
 
-from autograder import key as sheet
-from autograder import pen_and_paper as paper
+from checks import key as sheet
+from autograder.answers import sheet as paper
 from autograder.errors import SubmissionError
-from autograder.expressions import Expression, Unreadable
-from autograder.score import Verdict, failed, passed
+from autograder.answers.expressions import Expression, Unreadable
+from autograder.checking.verdicts import Verdict, failed, passed
 from checks import check
 from checks.s2_1_hand_in import FILE, reads, unreadable
 

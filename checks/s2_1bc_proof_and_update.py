@@ -1,19 +1,19 @@
 """2.1b and c (6 points): the Softmax proof, and one SGD step of a one-layer network.
 
 b, c-ii and the c-iii remark are free text for a tutor, with a score suggested from keywords.
-c-i and the c-iii gradient are numbers as people write them (autograder/pen_and_paper.py),
-compared with the key, whose values autograder/key.py recomputes; c-iii follows the key's
+c-i and the c-iii gradient are numbers as people write them (autograder/answers/sheet.py),
+compared with the key, whose values checks/key.py recomputes; c-iii follows the key's
 c_iii_policy. A value that is not read waits for a tutor, with the rest scored as a suggestion.
 """
 from __future__ import annotations
 
 import re
 
-from autograder import key as sheet
-from autograder import pen_and_paper as paper
+from checks import key as sheet
+from autograder.answers import sheet as paper
 from autograder.errors import SubmissionError
-from autograder.expressions import Unreadable
-from autograder.score import Verdict, failed, manual, passed
+from autograder.answers.expressions import Unreadable
+from autograder.checking.verdicts import Verdict, failed, manual, passed
 from checks import check
 from checks.s2_1_hand_in import FILE, excerpt, reads
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import exchange
-from autograder.capture import graph_of
+from autograder.kernel import exchange
+from autograder.evidence.capture import graph_of
 from autograder.errors import EvidenceMissing
-from autograder.graph import forward
-from autograder.score import failed, passed
+from autograder.evidence.graph import forward
+from autograder.checking.verdicts import failed, passed
 from checks import check
 from checks.common import check_own_forward, error_percent, probabilities, structure
 from checks.notebooks import PCL_LOGREG as LOGREG, PCL_MLP as MLP

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from autograder.errors import EvidenceMissing
-from autograder.score import manual
+from autograder.checking.verdicts import manual
 from checks import check
 
 QUESTIONS = {

@@ -2,8 +2,8 @@
 grader on held-out images the notebooks never see."""
 from __future__ import annotations
 
-from autograder.capture import graph_of
-from autograder.score import failed, passed
+from autograder.evidence.capture import graph_of
+from autograder.checking.verdicts import failed, passed
 from checks import check
 from checks.common import check_own_forward, error_percent, probabilities, structure
 from checks.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp

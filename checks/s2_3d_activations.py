@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import example, given
 
 from autograder.errors import KernelCallError
-from autograder.score import failed, passed
+from autograder.checking.verdicts import failed, passed
 from checks import check
 from checks.notebooks import ACTIVATIONS, LEAKY_SLOPE
 from checks.properties import activation_inputs, central_difference, grading_settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.errors import KernelCallError
-from autograder.score import failed, passed
+from autograder.checking.verdicts import failed, passed
 from checks import check
 from checks.notebooks import ACTIVATIONS
 

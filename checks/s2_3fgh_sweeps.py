@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import exchange
-from autograder.capture import graph_of
+from autograder.kernel import exchange
+from autograder.evidence.capture import graph_of
 from autograder.errors import EvidenceMissing
-from autograder.score import failed, passed, skipped
+from autograder.checking.verdicts import failed, passed, skipped
 from checks import check
 from checks.common import error_percent, probabilities
 from checks.notebooks import IMAGE

@@ -17,7 +17,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import data  # noqa: E402
+from checks import data  # noqa: E402
 from autograder.pipeline import grade  # noqa: E402
 
 # what the course's train_and_test and train print, and the reference's sweep solutions

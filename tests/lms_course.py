@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 import checks
-from autograder import gradebook, outputs
-from autograder.batch import save
-from autograder.discover import _submissions_folder, discover, unpack
-from autograder.score import FAIL, MANUAL, PASS, ItemResult, Result
-from autograder.store import Store
+from autograder.reports import gradebook, html as outputs
+from autograder.batch.run import save
+from autograder.intake.discover import _submissions_folder, discover, unpack
+from autograder.checking.verdicts import FAIL, MANUAL, PASS, ItemResult, Result
+from autograder.batch.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir())

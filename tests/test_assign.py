@@ -5,10 +5,10 @@ import itertools
 
 import nbformat
 
-from autograder.assign import assign
-from autograder.capture import NotebookEvidence, Snapshot
-from autograder.execute import CellRun
-from autograder.graph import Graph
+from autograder.evidence.assign import assign
+from autograder.evidence.capture import NotebookEvidence, Snapshot
+from autograder.kernel.session import CellRun
+from autograder.evidence.graph import Graph
 from checks.notebooks import IMAGE, MNIST_LOGREG, PCL, PCL_LOGREG, PCL_MLP, mnist_mlp
 
 UIDS = itertools.count(1)

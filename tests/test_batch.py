@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import grade_all
-from autograder.stage import REFERENCE
+from autograder.batch.run import grade_all
+from autograder.intake.stage import REFERENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = (REFERENCE / "pen_and_paper.toml").read_text()

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import checks
-from autograder.capture import NotebookEvidence
+from autograder.evidence.capture import NotebookEvidence
 from autograder.errors import KernelCallError, Untrusted
-from autograder.evidence import Evidence
-from autograder.graph import Graph
+from autograder.checking.evidence import Evidence
+from autograder.evidence.graph import Graph
 
 RUN = {c.spec.id: c.run for c in checks.all_checks()}
 

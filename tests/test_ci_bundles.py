@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import bundle, classroom
-from autograder.gradescope import problems
+from autograder.integrations import bundle, classroom
+from autograder.reports.gradescope import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def test_classroom_workflow_is_valid_yaml_and_runs_our_commands(tmp_path):
     steps = flow["jobs"]["run-autograding-tests"]["steps"]
     grade = next(s for s in steps if s.get("id") == classroom.RUNNER)
     assert "edf-grader check . --json result.json --junit junit.xml --format markdown" in grade["run"]
-    assert "python -m autograder.classroom result.json" in grade["run"]
+    assert "python -m autograder.integrations.classroom result.json" in grade["run"]
     reporter = steps[-1]
     assert reporter["with"]["runners"] == classroom.RUNNER
     assert f"{classroom.RUNNER.upper()}_RESULTS" in reporter["env"]
@@ -81,7 +81,7 @@ def test_the_workflow_commands_run_here(tmp_path):
                            cwd=work, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert check.returncode == 1  # 2.3e fails
     assert check.stdout.startswith("### Exercise 2 autograder:") and "| 2.3e | fail |" in check.stdout
-    payload = subprocess.run([sys.executable, "-m", "autograder.classroom", "result.json"], cwd=work,
+    payload = subprocess.run([sys.executable, "-m", "autograder.integrations.classroom", "result.json"], cwd=work,
                              capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     body = json.loads(base64.b64decode(payload.stdout))
     assert body["status"] == "fail" and len(body["tests"]) == len(json.loads((work / "result.json").read_text())["items"])

@@ -1,4 +1,4 @@
-"""autograder.data: which data a run uses, the held-out split, staging and the cache."""
+"""checks.data: which data a run uses, the held-out split, staging and the cache."""
 import gzip
 import shutil
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import data
+from checks import data
 from autograder.errors import DataError
 
 loader = data.mnist_loader  # reference/mnist_loader.py, the file the notebooks import

@@ -1,5 +1,5 @@
 """Submissions are found as folders, zips or flat LMS exports; odd entries are listed."""
-from autograder.discover import discover
+from autograder.intake.discover import discover
 
 
 def test_folders_zips_and_flat_exports(tmp_path):

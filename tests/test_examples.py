@@ -48,7 +48,7 @@ def test_example_full(example):
 
 def test_batch_of_the_examples_gives_their_expected_verdicts(tmp_path):
     """`grader.py grade submissions -j 2` (quick): the same verdicts, through the batch path."""
-    from autograder.batch import grade_all
+    from autograder.batch.run import grade_all
 
     course = tmp_path / "course"
     course.mkdir()

@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from autograder import exchange
+from autograder.kernel import exchange
 from autograder.errors import KernelCallError
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder.errors import SubmissionError
-from autograder.expressions import MAX_LENGTH, Expression, Unreadable, number
+from autograder.answers.expressions import MAX_LENGTH, Expression, Unreadable, number
 
 X, XC = ("x",), ("x", "c")
 SOFTMAX = ("S_j", "S_k", "delta_jk", "j", "k")

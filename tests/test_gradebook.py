@@ -5,7 +5,7 @@ import json
 import pytest
 from hypothesis import example, given, strategies as st
 
-from autograder import gradebook, gradescope
+from autograder.reports import gradebook, gradescope
 from tests.test_outputs import EVIL, FORMULA, course, read_csv
 
 

@@ -6,9 +6,9 @@ import json
 import zipfile
 from pathlib import Path
 
-from autograder.batch import grade_all
-from autograder.data import resolve
-from autograder.stage import REFERENCE, stage
+from autograder.batch.run import grade_all
+from checks.data import resolve
+from autograder.intake.stage import REFERENCE, stage
 
 PDF = (Path(__file__).parent / "answer_files" / "handwritten_pdf" / "pen_and_paper.pdf").read_bytes()
 JPG = (Path(__file__).parent / "answer_files" / "handwritten_photo" / "pen_and_paper.jpg").read_bytes()

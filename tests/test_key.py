@@ -2,10 +2,10 @@
 import pytest
 
 import checks
-from autograder import key
-from autograder.evidence import Evidence
-from autograder.expressions import Expression
-from autograder.pen_and_paper import AnswerFile
+from checks import key
+from autograder.checking.evidence import Evidence
+from autograder.answers.expressions import Expression
+from autograder.answers.sheet import AnswerFile
 
 
 def test_every_number_in_the_key_file_is_the_recomputed_one():

@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from hypothesis import example, given, strategies as st
 
-from autograder import lms
-from autograder.batch import save
+from autograder.integrations import lms
+from autograder.batch.run import save
 from autograder.cli import main
 from autograder.errors import HarnessError
-from autograder.lms import sheet
-from autograder.store import Store
+from autograder.integrations.lms import sheet
+from autograder.batch.store import Store
 from tests.lms_course import (ABSENT, CANVAS_HEADER, EXAMPLES, MOODLE_HEADER, PEOPLE, _ascii, canvas_download,
                               canvas_gradebook, canvas_id, canvas_slug, grades, graded_course, identities,
                               ilias_download, ilias_id, ilias_login, ilias_status, moodle_download, moodle_id,

@@ -12,8 +12,8 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from autograder import gradescope, outputs
-from autograder.score import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
+from autograder.reports import gradescope, html as outputs
+from autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = '<script>alert(1)</script>'

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import checks
-from autograder import key
-from autograder.evidence import Evidence
-from autograder.pen_and_paper import ANSWERS, TEMPLATE, AnswerFile, blank_answer_file, load_answers
+from checks import key
+from autograder.checking.evidence import Evidence
+from autograder.answers.sheet import ANSWERS, TEMPLATE, AnswerFile, blank_answer_file, load_answers
 from autograder.pipeline import grade
 
 SOLUTION = TEMPLATE.with_name("pen_and_paper.toml")

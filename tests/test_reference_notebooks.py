@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import data
-from autograder.release import strip_notebook
-from autograder.stage import NOTEBOOKS, REFERENCE
+from checks import data
+from autograder.integrations.release import strip_notebook
+from autograder.intake.stage import NOTEBOOKS, REFERENCE
 
 ROOT = REFERENCE.parent
 

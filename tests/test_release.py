@@ -7,9 +7,9 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
-from autograder.pen_and_paper import blank_answer_file
-from autograder.release import MarkerError, release, solution_lines, strip_notebook
-from autograder.stage import NOTEBOOKS, REFERENCE
+from autograder.answers.sheet import blank_answer_file
+from autograder.integrations.release import MarkerError, release, solution_lines, strip_notebook
+from autograder.intake.stage import NOTEBOOKS, REFERENCE
 
 FIRST_TASK = {"pcl": "2.2a", "image": "2.3a"}
 

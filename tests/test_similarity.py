@@ -3,7 +3,7 @@ hand-out code does not count, and the page escapes what it quotes."""
 import nbformat
 import pytest
 
-from autograder import outputs, similarity
+from autograder.reports import html as outputs, similarity
 
 # Student code: no line of it is in the hand-out (whose sweep cells hold `x_node = edf.Input()`).
 ORIGINAL = '''

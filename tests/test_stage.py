@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.errors import SubmissionError
-from autograder.stage import read_notebook, stage
+from autograder.intake.stage import read_notebook, stage
 
 
 class NoData:
@@ -26,7 +26,7 @@ def _nb(path, source):
 @pytest.fixture
 def reference_loader(monkeypatch, tmp_path):
     """stage() copies reference/mnist_loader.py; stand in for it where it is not there yet."""
-    import autograder.stage as st
+    import autograder.intake.stage as st
     ref = tmp_path / "ref"
     ref.mkdir()
     (ref / "edf.py").write_text((st.REFERENCE / "edf.py").read_text())
@@ -158,7 +158,7 @@ def test_hostile_members_of_a_nested_zip_are_refused(tmp_path, reference_loader,
 
 
 def test_nested_zips_share_one_size_budget(tmp_path, reference_loader, monkeypatch):
-    import autograder.stage as st
+    import autograder.intake.stage as st
     monkeypatch.setattr(st, "MAX_ARCHIVE_BYTES", 3000)
     folder = tmp_path / "student"
     folder.mkdir()

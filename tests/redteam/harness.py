@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
-from autograder.execute import CellRun
+from autograder.kernel import sandbox
+from autograder.kernel.session import CellRun
 
 MECH = sandbox.mechanism()
 contained = pytest.mark.skipif(not MECH.contained, reason=f"needs bubblewrap; here: {sandbox.describe()}")

@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 
-from autograder import data, exchange
+from checks import data
+from autograder.kernel import exchange
 from autograder.errors import KernelCallError
-from autograder.stage import REFERENCE, ROOT
+from autograder.intake.stage import REFERENCE, ROOT
 
 from .harness import MECH, contained, limited, namespaced
 

@@ -1,0 +1,71 @@
+"""Exercise 2 (Image Classification) as the engine reads it: its notebooks, data, answer
+sheet, checks, figures and summary tables, declared once. Installed as the entry point
+`ex2` of `edf_autograder.exercises`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder.exercise import AnswerSheet, Exercise, Notebook, Tally
+from checks import data, figures, key
+from checks.notebooks import IMAGE, PCL
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference"
+RUNTIME = ROOT / "autograder" / "runtime" / "edf.py"  # the course's EDF, faster (docs/performance.md)
+
+ANSWER_SHEET = AnswerSheet(
+    filename="pen_and_paper.toml",
+    handwritten="pen_and_paper",
+    schema={("a", "i"): "expression", ("a", "ii"): "expression", ("a", "iii"): "expression",
+            ("a", "iv"): "expression", ("a", "v"): "expression",
+            ("b", "proof"): "text",
+            ("c", "loss_before"): "number", ("c", "loss_after"): "number", ("c", "gradient"): "pair",
+            ("c", "A_updated"): "pair", ("c", "ii"): "text", ("c", "iii_gradient"): "pair",
+            ("c", "iii_remark"): "text"},
+    template=REFERENCE / "pen_and_paper_template.toml",
+    section="2.1",
+    key_markers=("c_iii_policy",),
+)
+
+
+def tallies() -> tuple[Tally, ...]:
+    """The disputed key of 2.1c-iii: which gradient the students gave."""
+    values = {name: "[" + ", ".join(f"{v:g}" for v in value) + "]" for name, value in key.c_iii_values().items()}
+    return (Tally("2.1c-iii", "c_iii", "Pen & paper: the disputed key of 2.1c-iii",
+                  {"sheet": f"the sheet's {values['sheet']}", "recomputed": f"the recomputed {values['recomputed']}",
+                   "neither": "neither", "no answer": "no gradient"},
+                  note=f"The sheet's gradient is {values['sheet']}; recomputing it gives {values['recomputed']}."),)
+
+
+EXERCISE = Exercise(
+    name="ex2",
+    title="Exercise 2: Image Classification",
+    sections={"2.1": "2.1 Pen & paper", "2.2": "2.2 Point cloud", "2.3": "2.3 MNIST"},
+    check_modules=(
+        "checks.s2_1a_derivatives",
+        "checks.s2_1bc_proof_and_update",
+        "checks.s2_2_point_cloud",
+        "checks.s2_3_mnist_models",
+        "checks.s2_3d_activations",
+        "checks.s2_3e_numerical_diff",
+        "checks.s2_3fgh_sweeps",
+        "checks.s2_3_inline_questions",
+    ),
+    notebooks=(
+        Notebook(PCL, "pcl_binary_classification.ipynb", markers=("2d_pcl_dataset", "SingleProbToProbVector")),
+        Notebook(IMAGE, "image_classification.ipynb", markers=("mnist_loader", "train_and_test")),
+    ),
+    reference=REFERENCE,
+    staged={"edf.py": RUNTIME, "mnist_loader.py": REFERENCE / "mnist_loader.py"},
+    handout_files=("edf.py", "mnist_loader.py"),
+    data=data.resolve,
+    data_options={"data": "folder with the full MNIST IDX files (else $MNIST_DIR, else the bundled subset)",
+                  "pcl": "point-cloud .npz to use (e.g. the course's own; else $PCL_DATASET, else the project's)"},
+    # seconds (cell, notebook), by what the notebooks train on: the reference's longest cell
+    # takes a few seconds on the bundled data (docs/reference-results.md)
+    time_limits={"quick": (60, 300), "bundled": (120, 1200), "full": (900, 5400)},
+    answers=ANSWER_SHEET,
+    figures=figures.collect,
+    drawings=figures.DRAWINGS,
+    tallies=tallies,
+)
