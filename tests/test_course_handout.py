@@ -39,6 +39,12 @@ def wrong_items(result, quick: bool, *, allowed=()) -> dict:
             if i.id not in allowed and i.status != expected(i.id, quick)}
 
 
+def assert_graded_as_correct(result, quick: bool, *, allowed=()) -> None:
+    wrong = wrong_items(result, quick, allowed=allowed)
+    assert not wrong, "graded otherwise than a correct submission:\n" + "\n".join(
+        f"  {i} [{status}] {message}" for i, (status, message) in wrong.items())
+
+
 def item(result, item_id: str):
     return next(i for i in result.items if i.id == item_id)
 
@@ -94,14 +100,14 @@ def test_every_submission_is_a_valid_notebook_pair(course_handout, tmp_path, nam
 
 @pytest.mark.parametrize("style", STYLES)
 def test_correct_style_gets_every_automatic_item_in_quick_mode(graded, style):
-    assert wrong_items(graded(style, quick=True), quick=True) == {}
+    assert_graded_as_correct(graded(style, quick=True), quick=True)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_correct_style_gets_full_automatic_marks(graded, style):
     result = graded(style, quick=False)
-    assert wrong_items(result, quick=False) == {}
+    assert_graded_as_correct(result, quick=False)
     assert (result.score, result.manual_pending) == (34, 6)
 
 
@@ -116,7 +122,7 @@ def test_helper_built_logistic_regression_and_mlp_get_every_graph_item(graded):
     result = graded("helpers_2_3a_2_3c", quick=True)
     assert {i: item(result, i).status for i in GRAPH_ITEMS} == dict.fromkeys(GRAPH_ITEMS, "pass"), \
         {i: item(result, i).message for i in GRAPH_ITEMS}
-    assert wrong_items(result, quick=True) == {}
+    assert_graded_as_correct(result, quick=True)
 
 
 @pytest.mark.parametrize("name", ["given", "inline_markup"])
@@ -139,14 +145,14 @@ def test_syntax_error_in_2_3c_costs_2_3c_only(graded, quick):
         assert got.points == 0 and got.status in ("fail", "not found"), (item_id, got.message)
         # cells counted from 1 over all cells, as the engine counts them: the graph cell is cell 10
         assert "SyntaxError" in got.message and re.search(r"\bcell 10\b", got.message), got.message
-    assert wrong_items(result, quick, allowed=mine) == {}
+    assert_graded_as_correct(result, quick, allowed=mine)
 
 
 @pytest.mark.parametrize("quick", [True, pytest.param(False, marks=pytest.mark.slow)], ids=["quick", "full"])
 def test_kernel_killed_in_2_3f_keeps_the_work_done_before(graded, quick):
     result = graded("exit_in_2_3f", quick=quick)
     later = set(SWEEP_ITEMS)  # 2.3f-sigmoid's cell is the one that ended the kernel
-    assert wrong_items(result, quick, allowed=later) == {}
+    assert_graded_as_correct(result, quick, allowed=later)
     assert not [i for i in SWEEP_ITEMS[1:] if item(result, i).status == "pass"]  # never ran
     assert any(re.search(r"kernel", n, re.I) and re.search(r"\bcell 38\b", n) for n in result.notes), result.notes
 
@@ -165,18 +171,18 @@ def test_min_error_sweeps_get_one_verdict_in_quick_and_full_mode(graded):
             assert not ACCUSING.search(message), message
             if item(result, i).status == "fail":
                 assert re.search(r"minimum|lowest|smallest|best epoch", message, re.I), message
-    assert wrong_items(full, quick=False, allowed=SWEEP_ITEMS) == {}
+    assert_graded_as_correct(full, quick=False, allowed=SWEEP_ITEMS)
 
 
 # ---- integrity: flagged for a person, graded as usual ----------------------------------------
 
 def test_tampering_with_edf_and_numpy_is_flagged_and_graded_as_usual(graded):
     result = graded("tamper", quick=True)
-    assert wrong_items(result, quick=True) == {}  # its replacements compute what the originals do
     messages = flags(result, "tamper")  # integrity-flag API pending (see flags())
     assert messages and all(re.search(r"tamper", m, re.I) for m in messages), messages
     for replaced in ("Forward", "UpdateParameters", "argmax"):
         assert any(replaced in m for m in messages), (replaced, messages)
+    assert_graded_as_correct(result, quick=True)  # its replacements compute what the originals do
 
 
 @pytest.mark.skipif(not sandbox.mechanism().contained,
@@ -188,5 +194,5 @@ def test_escape_attempt_is_contained_flagged_and_graded_as_usual(graded):
     for path in landed:
         os.remove(path)
     assert landed == []
-    assert wrong_items(result, quick=True) == {}
     assert flags(result, "sandbox"), json.dumps(getattr(result, "flags", None), default=str)  # API pending
+    assert_graded_as_correct(result, quick=True)
