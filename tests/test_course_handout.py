@@ -22,7 +22,7 @@ SLOW_ITEMS = {c.spec.id for c in checks.all_checks() if c.spec.slow}
 FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii", "2.3b", "2.3i"}  # wait for a tutor: 6 points
 GRAPH_ITEMS = ("2.2a-graph", "2.2c-graph", "2.3a-graph", "2.3c-graph")
 SWEEP_ITEMS = [f"{s}-{a}" for s in ("2.3f", "2.3g", "2.3h") for a in ("sigmoid", "relu")]
-ACCUSING = re.compile(r"fabricat|invent|made[- ]up|hard-?coded|typed|record the errors the runs produce"
+ACCUSING = re.compile(r"fabricat|invent|made[- ]up|hard-?coded|record the errors the runs produce"
                       r"|no run produced", re.I)
 
 
@@ -54,8 +54,11 @@ def flags(result, kind: str) -> list:
     # (issue 11, point 6). Written against the agreed shape: a list of objects or dicts with
     # at least `kind` ("tamper", "sandbox", ...) and `message`.
     assert hasattr(result, "flags"), "Result has no `flags` (integrity flags for a person, issue 11)"
-    field = lambda f, name: f.get(name) if isinstance(f, dict) else getattr(f, name, None)  # noqa: E731
-    return [str(field(f, "message")) for f in result.flags if field(f, "kind") == kind]
+    return [str(_field(f, "message")) for f in result.flags if _field(f, "kind") == kind]
+
+
+def _field(flag, name: str):
+    return flag.get(name) if isinstance(flag, dict) else getattr(flag, name, None)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from tests.handout import course, write_submission
 
 HANDOUT = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")) / "course-handout"
 PROBES = {  # what to print after a cell, by what the cell does: (pattern, unless, code)
-    "pcl": [(r"(?<![\w.])train\(|for step in", r"def train", 
+    "pcl": [(r"(?<![\w.])train\(|for step in", r"def train",
              "x_node.value, y_node.value = X, y\nedf.Forward()\n"
              "print('PROBE wrong points:', int((np.argmax(prob_node.value, axis=1) != y).sum()), 'of', len(y))")],
     "image": [(r"test_err_per_(lr|depth|hidden)\s*(=|\.append)", r"(?!)",
@@ -64,16 +64,20 @@ def execute(folder: Path, kind: str, workdir: Path) -> list[str]:
             tail = [t for t in text.splitlines() if "Batch" not in t][-2:]
             if tail:
                 lines.append(f"[{index}] ... " + " | ".join(t.strip() for t in tail))
-            for pattern, unless, code in PROBES[kind]:
-                if re.search(pattern, cell.source) and not re.search(unless, cell.source, re.M):
-                    names = sorted(set(re.findall(r"\b(?:train|test)_err_per_\w+|\bbest_\w+_(?:lr|depth)\b", cell.source)))
-                    probe = nbformat.v4.new_code_cell(code.format(names=names))
-                    client.execute_cell(probe, index)
-                    for out in probe.outputs:
-                        lines.append(f"[{index}] " + (out.get("text", "").strip() or f"{out.get('ename')}: {out.get('evalue')}"))
-                    break
+            lines += [f"[{index}] {line}" for line in probe(client, kind, cell, index)]
     lines.append(f"{name}: {time.monotonic() - started:.0f} s")
     return lines
+
+
+def probe(client: NotebookClient, kind: str, cell, index: int) -> list[str]:
+    """Run the first matching probe after `cell`, in its kernel, without adding it to the notebook."""
+    for pattern, unless, code in PROBES[kind]:
+        if re.search(pattern, cell.source) and not re.search(unless, cell.source, re.M):
+            names = sorted(set(re.findall(r"\b(?:train|test)_err_per_\w+|\bbest_\w+_(?:lr|depth)\b", cell.source)))
+            extra = nbformat.v4.new_code_cell(code.format(names=names))
+            client.execute_cell(extra, index)
+            return [out.get("text", "").strip() or f"{out.get('ename')}: {out.get('evalue')}" for out in extra.outputs]
+    return []
 
 
 def run(folder: Path, handout: Path, *, quick: bool = False) -> dict[str, list[str]]:
