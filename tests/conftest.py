@@ -25,9 +25,9 @@ def course_data() -> Path:
     return COURSE_DATA
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def course_handout() -> Path:
-    """The course's own hand-out notebooks (shared/course-handout/, see its PROVENANCE)."""
+    """The course's own hand-out (its two notebooks, edf.py, mnist_loader.py), read in place."""
     if not COURSE_HANDOUT.is_dir():
         pytest.skip(f"the course's hand-out is not at {COURSE_HANDOUT}")
     return COURSE_HANDOUT

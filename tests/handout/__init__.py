@@ -1,0 +1,44 @@
+"""Submissions made from the course's real hand-out (`../shared/course-handout/`), filled in
+by hand-written solutions that are independent of the project's reference notebooks.
+
+Correct styles (`STYLES`): "given" (TO-DOs filled in place, nothing else changed), "helpers"
+(the student's own helper functions, training function and loops), "merged" (cells merged
+and reordered, metadata stripped, stale outputs saved). Faulty variants (`VARIANTS`) are
+built from them, one mistake or misbehaviour each.
+
+    write_submission("helpers", handout_dir, dest)  # dest/ gets both notebooks + pen_and_paper.toml
+
+The hand-out's files are read at build time and never copied into the repository.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.handout import course, faulty, given, helpers, merged
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWER_FILE = ROOT / "reference" / "pen_and_paper.toml"  # the answer format, not a notebook
+
+STYLES = {"given": given.build, "helpers": helpers.build, "merged": merged.build}
+VARIANTS = {
+    "syntax_error_2_3c": faulty.syntax_error_2_3c,
+    "exit_in_2_3f": faulty.exit_in_2_3f,
+    "tamper": faulty.tamper,
+    "escape": faulty.escape,
+    "min_error": faulty.min_error,
+    "inline_markup": faulty.inline_markup,
+    "helpers_2_3a_2_3c": faulty.helpers_2_3a_2_3c,
+}
+
+
+def write_submission(name: str, handout: Path, dest: Path, **options) -> Path:
+    """Write submission `name` (a style or a variant) into the folder `dest`."""
+    build = STYLES.get(name) or VARIANTS[name]
+    pcl, image = build(handout, **options)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / course.PCL).write_text(course.dumps(pcl), encoding="utf-8")
+    (dest / course.IMAGE).write_text(course.dumps(image), encoding="utf-8")
+    shutil.copyfile(ANSWER_FILE, dest / "pen_and_paper.toml")
+    return dest
