@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 import checks
-from autograder import sandbox
+from autograder.kernel import sandbox
 from autograder.pipeline import grade
 from tests.handout import STYLES, VARIANTS, course, given, write_submission
 
