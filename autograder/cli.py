@@ -12,41 +12,45 @@ from pathlib import Path
 from autograder.errors import HarnessError
 
 
-def _check(args) -> int:
-    from autograder.reports import text as report
-    from checks.data import resolve
-    from autograder.pipeline import grade
+def _data(args, exercise) -> dict:
+    """The exercise's data options given on the command line."""
+    return {name: getattr(args, name) for name in exercise.data_options if getattr(args, name, None) is not None}
 
-    dataset = resolve(args.data, pcl=args.pcl)
+
+def _check(args) -> int:
+    from autograder.pipeline import grade
+    from autograder.reports import text as report
+
     target = args.submission if len(args.submission) > 1 else args.submission[0]
-    result = grade(target, quick=args.quick, dataset=dataset)
+    result = grade(target, exercise=args.exercise, quick=args.quick, data=_data(args, args.exercise))
     print(report.markdown(result) if args.format == "markdown" else report.text(result))
     if args.json:
         report.write_json(result, args.json)
     if args.junit:
         from autograder.reports.junit import junit_xml
         report.write_atomic(args.junit, junit_xml(result.to_dict()))
-    automatic = [i for i in result.items if i.status not in ("manual", "skipped")]
-    return 0 if all(i.status == "pass" for i in automatic) else 1
+    return 0 if result.all_automatic_passed else 1
 
 
 def _grade(args) -> int:
     from autograder.batch.run import grade_all
 
-    return grade_all(args.submissions, args.out, jobs=args.jobs, data_dir=args.data, pcl=args.pcl,
-                     only=args.only, regrade=args.regrade, quick=args.quick, scheduler=args.scheduler)
+    failed = grade_all(args.submissions, args.out, exercise=args.exercise, data=_data(args, args.exercise),
+                       jobs=args.jobs, only=args.only, regrade=args.regrade, quick=args.quick,
+                       scheduler=args.scheduler)
+    return 1 if failed else 0
 
 
 def _release(args) -> int:
     from autograder.integrations.release import release
 
-    for path in release(args.outdir):
+    for path in release(args.outdir, exercise=args.exercise):
         print(path)
     return 0
 
 
 def _review(args) -> int:
-    from autograder.reports.gradebook import apply_overrides
+    from autograder.batch.review import apply_overrides
 
     messages = apply_overrides(args.out, args.overrides)
     for line in messages:
@@ -68,21 +72,25 @@ def _export(args) -> int:
 def _bundle(args) -> int:
     from autograder.integrations import bundle
 
-    path = bundle.gradescope(args.output) if args.target == "gradescope" else bundle.github(args.output)
+    name = args.exercise.name
+    path = (bundle.gradescope(args.output, exercise=name) if args.target == "gradescope"
+            else bundle.github(args.output, exercise=name))
     print(path)
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="grader.py", description="Autograder for Exercise 2 (Image Classification)")
+def parser(exercise) -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="grader.py", description=f"Autograder for {exercise.title}")
+    main.add_argument("--exercise", default=None,
+                      help="the exercise to grade: a name (default ex2) or module:NAME; also $EDF_GRADER_EXERCISE")
     sub = main.add_subparsers(dest="command", required=True)
     data = argparse.ArgumentParser(add_help=False)
-    data.add_argument("--data", type=Path, help="folder with the full MNIST IDX files (else $MNIST_DIR, else bundled)")
-    data.add_argument("--pcl", type=Path, help="point-cloud .npz to use (e.g. the course's own)")
+    for name, text in exercise.data_options.items():
+        data.add_argument(f"--{name}", type=Path, help=text)
     data.add_argument("--quick", action="store_true", help="small data slice; threshold items are skipped")
 
     c = sub.add_parser("check", parents=[data], help="grade one submission")
-    c.add_argument("submission", type=Path, nargs="+", help="folder, .zip, or notebook(s) + pen_and_paper.toml")
+    c.add_argument("submission", type=Path, nargs="+", help="folder, .zip, or the notebook(s) and answer file")
     c.add_argument("--json", type=Path, help="write the full result as JSON")
     c.add_argument("--junit", type=Path, help="write a JUnit XML report (one test case per item)")
     c.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -130,8 +138,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
+    from autograder.exercise import load
+
+    chosen = argparse.ArgumentParser(add_help=False)
+    chosen.add_argument("--exercise", default=None)
     try:
+        exercise = load(chosen.parse_known_args(argv)[0].exercise)
+        args = parser(exercise).parse_args(argv)
+        args.exercise = exercise
         return args.run(args)
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)

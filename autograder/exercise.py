@@ -1,10 +1,9 @@
 """An exercise is data plus checks: one declaration that staging, capture, the checks,
 the reports and the release all read. The engine names no exercise's notebooks,
-subtasks or data; an exercise package declares them (Exercise 2 lives in `checks/`).
+subtasks or data; an exercise package declares them (see pyproject.toml's entry points).
 
-Exercises are found by name through the entry-point group `edf_autograder.exercises`
-(`ex2 = "checks.exercise:EXERCISE"` in pyproject.toml), or given as `package.module:NAME`,
-with `--exercise` or `$EDF_GRADER_EXERCISE`.
+Exercises are found by name through the entry-point group `edf_autograder.exercises`,
+or given as `package.module:NAME`, with `--exercise` or `$EDF_GRADER_EXERCISE`.
 """
 from __future__ import annotations
 
@@ -58,7 +57,7 @@ class Notebook:
 class AnswerSheet:
     """The pen-and-paper part: a TOML answer file, or handwritten pages for a tutor."""
 
-    filename: str                               # e.g. "pen_and_paper.toml"
+    filename: str                               # e.g. "answers.toml"
     handwritten: str                            # file stem of handwritten hand-ins (.pdf, .png, .jpg)
     schema: Mapping[tuple[str, str], str]       # (table, answer) -> "expression", "number", "pair", "text"
     template: Path                              # the blank answer file handed out
@@ -106,9 +105,10 @@ class Exercise:
     notebooks: tuple[Notebook, ...]
     reference: Path                             # the solved notebooks and the course's files
     staged: Mapping[str, Path]                  # work-folder name -> the grader's file put there
-    handout_files: tuple[str, ...]              # files of `reference` handed out as they are
+    handout_files: Mapping[str, Path]           # name -> the course's file, handed out as it is
     data: Callable[..., Dataset]                # data(**options) -> the run's data
     data_options: Mapping[str, str] = field(default_factory=dict)  # command-line option -> help
+    known_copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> sha256 of other good copies
     time_limits: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # data kind -> (cell, notebook) s
     answers: AnswerSheet | None = None
     figures: Callable[[Any], dict] | None = None     # evidence -> plain data for the drawings
@@ -150,7 +150,7 @@ def load(name: str | Exercise | None = None) -> Exercise:
     return _load(name or os.environ.get(SWITCH) or DEFAULT)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(name: str) -> Exercise:
     if ":" in name:
         module, _, attr = name.partition(":")

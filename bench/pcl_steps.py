@@ -95,7 +95,7 @@ def train_steps(edf, first, last, y_node, prob_node, loss_node, printed):
         edf.Backward(loss_node)
         edf.UpdateParameters()
         if iteration in PRINTED or iteration % 10000 == 0:
-            printed.append('iter: {}, error: {:6f}'.format(iteration, total_err))
+            printed.append(f'iter: {iteration}, error: {total_err:6f}')
 
 
 class Run:

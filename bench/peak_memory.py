@@ -8,10 +8,10 @@ largest child (the kernel). Goal: <= 1 GiB per worker.
 """
 import argparse
 import os
-import time
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.data import write_idx  # noqa: E402
-
 
 
 def _tree_rss(root: int) -> dict[int, int]:
@@ -33,7 +32,7 @@ def _tree_rss(root: int) -> dict[int, int]:
             with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{entry}/status") as fh:
-                vm = next((l for l in fh if l.startswith("VmRSS:")), "VmRSS: 0 kB")
+                vm = next((line for line in fh if line.startswith("VmRSS:")), "VmRSS: 0 kB")
         except OSError:
             continue
         parent[int(entry)] = int(fields[1])

@@ -73,6 +73,10 @@ class Dataset:
         labels = np.load(self.folder / f"{part}-labels.npy", mmap_mode="r")[:n]
         return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)
 
+    def inputs(self, *, quick: bool) -> GraderInputs:
+        """The arrays the grader feeds every trained graph (plans name them), made on first use."""
+        return GraderInputs(self, quick)
+
     def stage(self, dest: Path, *, quick: bool = False) -> None:
         """Write MNIST/ (training and test parts only, never held-out) and 2d_pcl_dataset.npz into dest."""
         (Path(dest) / "MNIST").mkdir(parents=True, exist_ok=True)
@@ -84,10 +88,29 @@ class Dataset:
         shutil.copyfile(self.pcl_path, Path(dest) / "2d_pcl_dataset.npz")
 
 
-def resolve(data_dir: str | Path | None = None, *, pcl: str | Path | None = None) -> Dataset:
-    """The run's data: `data_dir`, else $MNIST_DIR, else the bundled subset; the point cloud
-    from `pcl`, else $PCL_DATASET, else the project's own file."""
-    folder, how = (data_dir, "--data") if data_dir else (os.environ.get("MNIST_DIR"), "$MNIST_DIR")
+class GraderInputs(dict):
+    """Grader inputs by name, each made on first use: the point cloud, held-out images the
+    notebooks never see, the notebooks' test images, and the first training images (what the
+    course's `run_epoch` defect evaluates instead of the test images)."""
+
+    def __init__(self, dataset: Dataset, quick: bool):
+        super().__init__()
+        self._make = {
+            "points": lambda: dataset.pcl()[0],
+            "heldout": lambda: dataset.arrays("heldout")[0],
+            "test": lambda: dataset.arrays("test", quick=quick)[0],
+            "trainhead": lambda: dataset.arrays("train", quick=quick, limit=len(self["test"]))[0],
+        }
+
+    def __missing__(self, name: str) -> np.ndarray:
+        self[name] = value = self._make[name]()
+        return value
+
+
+def resolve(data: str | Path | None = None, *, pcl: str | Path | None = None) -> Dataset:
+    """The run's data: the MNIST folder `data`, else $MNIST_DIR, else the bundled subset; the
+    point cloud from `pcl`, else $PCL_DATASET, else the project's own file."""
+    folder, how = (data, "--data") if data else (os.environ.get("MNIST_DIR"), "$MNIST_DIR")
     if folder:
         sources, origin = _idx_files(Path(folder), how), f"{folder} ({how})"
     else:

@@ -57,7 +57,10 @@ EXERCISE = Exercise(
     ),
     reference=REFERENCE,
     staged={"edf.py": RUNTIME, "mnist_loader.py": REFERENCE / "mnist_loader.py"},
-    handout_files=("edf.py", "mnist_loader.py"),
+    handout_files={"edf.py": REFERENCE / "edf.py", "mnist_loader.py": REFERENCE / "mnist_loader.py"},
+    # the course's own copies (../shared/course-handout/PROVENANCE.md): a student who hands them in is told nothing
+    known_copies={"edf.py": ("eabd144e27839ddeab8fd251ab93563378d373cf9a6a7b8a49dca332b16010ce",),
+                  "mnist_loader.py": ("0cf0c9c566610d89dd777fe60df1f3f73334abc60c9bb066c67d39cf539518a3",)},
     data=data.resolve,
     data_options={"data": "folder with the full MNIST IDX files (else $MNIST_DIR, else the bundled subset)",
                   "pcl": "point-cloud .npz to use (e.g. the course's own; else $PCL_DATASET, else the project's)"},

@@ -11,8 +11,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from autograder.errors import HarnessError
-from autograder.exercise import Drawing
 from autograder.evidence.graph import forward
+from autograder.exercise import Drawing
+from checks.common import NODES
 from checks.notebooks import ACTIVATIONS, IMAGE, LEAKY_SLOPE
 
 GRID = np.linspace(-0.5, 0.5, 61)
@@ -25,7 +26,7 @@ def _pcl(ev, out: dict) -> None:
     grid = np.column_stack([xx.ravel(), yy.ravel()])
     for key, name in (("2.2a-train", "pcl_logreg_grid"), ("2.2c-train", "pcl_mlp_grid")):
         try:
-            p = forward(ev.capture(key)["graph"], grid)[:, 0]
+            p = forward(ev.capture(key)["graph"], grid, nodes=NODES)[:, 0]
         except (HarnessError, KeyError, ValueError):
             continue
         out[name] = {"xs": GRID.tolist(), "ys": GRID.tolist(), "p": p.reshape(xx.shape).round(4).tolist()}

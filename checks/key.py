@@ -105,3 +105,9 @@ def c_iii_accepted(key: dict) -> dict[str, list[float]]:
     chosen = {"sheet-only": [official], "accept-both": [official, recomputed],
               "recomputed-only": [recomputed]}[key["c_iii_policy"]]
     return dict(chosen)
+
+
+def c_iii_values() -> dict[str, list[float]]:
+    """The two gradients of the c-iii dispute: the sheet's and the recomputed one."""
+    c = load()["c"]
+    return {"sheet": c["iii_gradient"], "recomputed": c["iii_gradient_recomputed"]}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 
-from autograder.answers import sheet as paper
 from autograder.answers.expressions import Unreadable
 from autograder.checking.verdicts import Verdict, failed, manual
+from checks.exercise import ANSWER_SHEET
 
-FILE = paper.FILE
+FILE = ANSWER_SHEET.filename
 TEXT_SHOWN = 2000  # characters of an unreadable file shown to the tutor
 HOW = "A tutor reads it (suggested 0 until then). To have it read automatically, {hint}."
 
@@ -47,10 +47,10 @@ def reads(*answers: tuple[str, str]):
             else:
                 verdict = fn(file)
                 verdict = Verdict(verdict.status, verdict.fraction,
-                                  verdict.message + "".join(file.note(*a) for a in answers))
+                                  verdict.message + "".join(file.note(*a) for a in answers), verdict.data)
             if file.handwritten:
                 return manual(f"{verdict.message}\nYou also handed in {drawn}: a tutor grades this item from them; "
-                              f"the suggestion comes from {file.name}.", verdict.fraction)
+                              f"the suggestion comes from {file.name}.", verdict.fraction, **verdict.data)
             return verdict
         return run
     return decorate

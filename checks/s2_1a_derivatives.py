@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis import strategies as st
 
-from checks import key as sheet
 from autograder.answers import sheet as paper
-from autograder.errors import SubmissionError
 from autograder.answers.expressions import Expression, Unreadable
+from autograder.checking.registry import check
 from autograder.checking.verdicts import Verdict, failed, passed
-from checks import check
+from autograder.errors import SubmissionError
+from checks import key as sheet
 from checks.s2_1_hand_in import FILE, reads, unreadable
 
 NUDGE = 1e-7  # relative step beside a point where an answer has a removable singularity

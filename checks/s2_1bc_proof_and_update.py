@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-from checks import key as sheet
 from autograder.answers import sheet as paper
-from autograder.errors import SubmissionError
 from autograder.answers.expressions import Unreadable
+from autograder.checking.registry import check
 from autograder.checking.verdicts import Verdict, failed, manual, passed
-from checks import check
+from autograder.errors import SubmissionError
+from checks import key as sheet
+from checks.exercise import ANSWER_SHEET
 from checks.s2_1_hand_in import FILE, excerpt, reads
 
 
@@ -51,7 +52,7 @@ def _near(got, want) -> bool:
 
 def _numbers(value, name: str, label: str):
     """The answer's number, or its list of two; Unreadable or WrongKind (a SubmissionError)."""
-    pair = paper.ANSWERS[("c", name)] == "pair"
+    pair = ANSWER_SHEET.schema[("c", name)] == "pair"
     got = paper.numbers(value, 2 if pair else 1, item=label)
     return got if pair else got[0]
 
@@ -112,29 +113,31 @@ def loss_rises(answers):
     return _free_text(answers, "c", "ii", "c-ii", "c_ii")
 
 
-def _c_iii_gradient(key: dict, value) -> tuple[float, str, bool]:
-    """(share of the numeric point, what the gradient matched, whether a tutor must read it)."""
+def _c_iii_gradient(key: dict, value) -> tuple[float, str, bool, str]:
+    """(share of the numeric point, what the gradient matched, whether a tutor must read it,
+    which value it is: "sheet", "recomputed", "neither" or "no answer")."""
     policy = f"c_iii_policy = {key['c_iii_policy']!r}"
     if value is None:
-        return 0.0, "gradient: no answer (iii_gradient under [c]); 0 of 1 point.", False
+        return 0.0, "gradient: no answer (iii_gradient under [c]); 0 of 1 point.", False, "no answer"
     try:
         got = _numbers(value, "iii_gradient", "gradient")
     except Unreadable as exc:
         if exc.code:
-            return 0.0, f"{exc}: 0 of 1 point.", False
-        return 0.0, f"{exc}. A tutor reads it (suggested 0 of 1 point until then); {exc.hint}.", True
+            return 0.0, f"{exc}: 0 of 1 point.", False, "no answer"
+        return 0.0, f"{exc}. A tutor reads it (suggested 0 of 1 point until then); {exc.hint}.", True, "no answer"
     except SubmissionError as exc:
-        return 0.0, f"{exc}: 0 of 1 point.", False
+        return 0.0, f"{exc}: 0 of 1 point.", False, "no answer"
+    known = {"sheet": key["c"]["iii_gradient"], "recomputed": key["c"]["iii_gradient_recomputed"]}
+    given = next((which for which, v in known.items() if _near(got, v)), "neither")
     for label, accepted in sheet.c_iii_accepted(key).items():
         if _near(got, accepted):
-            return 1.0, f"gradient {_fmt(got)} matches {label} {_fmt(accepted)} ({policy}): 1 of 1 point.", False
-    for label, known in (("the sheet's official value", key["c"]["iii_gradient"]),
-                         ("the recomputed alternative", key["c"]["iii_gradient_recomputed"])):
-        if _near(got, known):
-            return 0.0, (f"gradient {_fmt(got)} matches {label}, which this grading does not accept ({policy}): "
-                         "0 of 1 point; the sheet's value is disputed, ask your tutor."), False
+            return 1.0, f"gradient {_fmt(got)} matches {label} {_fmt(accepted)} ({policy}): 1 of 1 point.", False, given
+    names = {"sheet": "the sheet's official value", "recomputed": "the recomputed alternative"}
+    if given != "neither":
+        return 0.0, (f"gradient {_fmt(got)} matches {names[given]}, which this grading does not accept ({policy}): "
+                     "0 of 1 point; the sheet's value is disputed, ask your tutor."), False, given
     return 0.0, (f"gradient {_fmt(got)} is not right: 0 of 1 point (multiply each point's contribution by "
-                 "ReLU's derivative at A x_j)."), False
+                 "ReLU's derivative at A x_j)."), False, given
 
 
 @check("2.1c-iii", "c-iii: gradient with g = ReLU, and what it shows", 2)
@@ -144,12 +147,12 @@ def relu_gradient(answers):
     value, remark = answers.get("c", "iii_gradient"), answers.get("c", "iii_remark")
     if value is None and remark is None:
         return failed(f"no answer for c-iii in {FILE}: under [c], write iii_gradient = [dL/da_1, dL/da_2] "
-                      "and iii_remark = \"\"\"what you notice\"\"\"")
-    numeric, note, unread = _c_iii_gradient(key, value)
+                      "and iii_remark = \"\"\"what you notice\"\"\"", c_iii="no answer")
+    numeric, note, unread, given = _c_iii_gradient(key, value)
     if remark is None:
         message = f"{note} No remark (iii_remark under [c]): what do you notice in the gradient? 0 of 1 point."
-        return manual(message, 0.0) if unread else failed(message, numeric / 2)
+        return manual(message, 0.0, c_iii=given) if unread else failed(message, numeric / 2, c_iii=given)
     written = paper.text(remark)
     share = _keywords(written, "c_iii")
     return manual(f"{note} The remark is read by a tutor (keywords suggest {share:.0%} of its point): "
-                  f"{excerpt(written)}", (numeric + share) / 2)
+                  f"{excerpt(written)}", (numeric + share) / 2, c_iii=given)

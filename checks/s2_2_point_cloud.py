@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.kernel import exchange
-from autograder.evidence.capture import graph_of
-from autograder.errors import EvidenceMissing
-from autograder.evidence.graph import forward
+from autograder.checking.registry import check
 from autograder.checking.verdicts import failed, passed
-from checks import check
-from checks.common import check_own_forward, error_percent, probabilities, structure
-from checks.notebooks import PCL_LOGREG as LOGREG, PCL_MLP as MLP
+from autograder.errors import EvidenceMissing
+from autograder.evidence.capture import graph_of
+from autograder.evidence.graph import forward
+from autograder.kernel import exchange
+from checks.common import NODES, check_own_forward, error_percent, probabilities, structure
+from checks.notebooks import PCL_LOGREG as LOGREG
+from checks.notebooks import PCL_MLP as MLP
 from checks.thresholds import PCL_LOGREG_SLACK, PCL_MLP_MAX_WRONG
 
 PLOT_AGREE = 1e-3  # what the cell drew vs the grader's evaluation of the trained model
@@ -83,7 +84,7 @@ def _plot_check(ev, plot_key: str, train_key: str):
         return failed(f"output has {out.shape[0]} values for {X_plot.shape[0]} grid points")
     model = graph.layers()
     upto = len(model) - (model[-1][0] == "SingleProbToProbVector")  # the plot draws p, not [p, 1 - p]
-    mine = forward(graph, X_plot, upto=upto)[:, 0]
+    mine = forward(graph, X_plot, upto=upto, nodes=NODES)[:, 0]
     gap = float(np.max(np.abs(mine - out)))
     if gap > PLOT_AGREE:
         return failed(f"the plotted output differs from your trained model on the grid by up to {gap:.3g} "

@@ -2,9 +2,9 @@
 grader on held-out images the notebooks never see."""
 from __future__ import annotations
 
+from autograder.checking.registry import check
+from autograder.checking.verdicts import PASS, failed, passed
 from autograder.evidence.capture import graph_of
-from autograder.checking.verdicts import failed, passed
-from checks import check
 from checks.common import check_own_forward, error_percent, probabilities, structure
 from checks.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp
 from checks.thresholds import MAX_ERROR
@@ -50,7 +50,7 @@ def _act_mlp(act: str):
     def run(ev):
         key = f"2.3d-{act}-train"
         shape = structure(graph_of(ev.capture(key)), mnist_mlp(ACTIVATIONS[act]), f"{ACTIVATIONS[act]} MLP")
-        if shape.status != "pass":
+        if shape.status != PASS:
             return shape
         return heldout_error(ev, key, act)
     return run

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given
 
-from autograder.errors import KernelCallError
+from autograder.checking.registry import check
 from autograder.checking.verdicts import failed, passed
-from checks import check
+from autograder.errors import KernelCallError
 from checks.notebooks import ACTIVATIONS, LEAKY_SLOPE
 from checks.properties import activation_inputs, central_difference, grading_settings
 

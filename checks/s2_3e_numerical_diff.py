@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.errors import KernelCallError
+from autograder.checking.registry import check
 from autograder.checking.verdicts import failed, passed
-from checks import check
+from autograder.errors import KernelCallError
 from checks.notebooks import ACTIVATIONS
 
 TOLERANCE = 2e-6
@@ -77,4 +77,4 @@ def numerical_differentiation(ev):
                           f"the analytic one {analytic.flat[i]:.8g} (allowed error {TOLERANCE:g})"
                           + _diagnosis(numeric, analytic, GRID))
         tested.append(label)
-    return passed("agrees with the analytic gradient within %g for %s" % (TOLERANCE, ", ".join(tested)))
+    return passed("agrees with the analytic gradient within {:g} for {}".format(TOLERANCE, ", ".join(tested)))

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.kernel import exchange
-from autograder.evidence.capture import graph_of
-from autograder.errors import EvidenceMissing
+from autograder.checking.registry import check
 from autograder.checking.verdicts import failed, passed, skipped
-from checks import check
+from autograder.errors import EvidenceMissing
+from autograder.evidence.capture import graph_of
+from autograder.kernel import exchange
 from checks.common import error_percent, probabilities
 from checks.notebooks import IMAGE
 

@@ -136,7 +136,7 @@ class CrossEntropyLoss(CompNode):
 
     def __init__(self, p, y):
         if not isinstance(p, CompNode):
-            raise ValueError("CrossEntropyLoss expects a CompNode of probabilities, got %r" % type(p).__name__)
+            raise ValueError(f"CrossEntropyLoss expects a CompNode of probabilities, got {type(p).__name__!r}")
         CompNodes.append(self)
         self.p = p
         self.y = y

@@ -29,8 +29,7 @@ def find(path, name):
         full = os.path.join(path, candidate)
         if os.path.isfile(full):
             return full
-    raise FileNotFoundError("%s: missing (also looked for %s.gz, %s and %s.gz)" % (
-        os.path.join(path, name), name, dashed, dashed))
+    raise FileNotFoundError(f"{os.path.join(path, name)}: missing (also looked for {name}.gz, {dashed} and {dashed}.gz)")
 
 
 def read_idx(filename, ndim):
@@ -41,33 +40,32 @@ def read_idx(filename, ndim):
         if raw[:2] == b"\x1f\x8b":  # gzip data, whatever the name says
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as exc:
-        raise MNISTFileError("%s: unreadable (%s)" % (filename, exc)) from None
+        raise MNISTFileError(f"{filename}: unreadable ({exc})") from None
     head = 4 + 4 * ndim
     if len(raw) < head:
-        raise MNISTFileError("%s: truncated: %d bytes, shorter than the %d-byte header" % (filename, len(raw), head))
-    magic, *dims = struct.unpack(">%dI" % (1 + ndim), raw[:head])
+        raise MNISTFileError(f"{filename}: truncated: {len(raw)} bytes, shorter than the {head}-byte header")
+    magic, *dims = struct.unpack(f">{1 + ndim}I", raw[:head])
     if magic != MAGIC[ndim]:
-        raise MNISTFileError("%s: wrong magic number 0x%08x, expected 0x%08x (an IDX file of unsigned bytes "
-                             "with %d dimension(s))" % (filename, magic, MAGIC[ndim], ndim))
-    what = "%d images of %dx%d" % tuple(dims) if ndim == 3 else "%d labels" % dims[0]
+        raise MNISTFileError(f"{filename}: wrong magic number 0x{magic:08x}, expected 0x{MAGIC[ndim]:08x} (an IDX "
+                             f"file of unsigned bytes with {ndim} dimension(s))")
+    what = f"{dims[0]} images of {dims[1]}x{dims[2]}" if ndim == 3 else f"{dims[0]} labels"
     if ndim == 3 and dims[1:] != [28, 28]:
-        raise MNISTFileError("%s: header says %s, expected 28x28 images" % (filename, what))
+        raise MNISTFileError(f"{filename}: header says {what}, expected 28x28 images")
     size = int(np.prod(dims))
     if len(raw) - head < size:
-        raise MNISTFileError("%s: truncated: header says %s (%d bytes), file has %d bytes after the %d-byte header"
-                             % (filename, what, size, len(raw) - head, head))
+        raise MNISTFileError(f"{filename}: truncated: header says {what} ({size} bytes), file has "
+                             f"{len(raw) - head} bytes after the {head}-byte header")
     return np.frombuffer(raw, dtype=np.uint8, count=size, offset=head).reshape(dims)
 
 
 def read_section(section="training", path="MNIST"):
     """(images, labels) of one section as stored: uint8 arrays, counts checked against each other."""
     if section not in FILES:
-        raise ValueError("section must be 'training' or 'testing', not %r" % (section,))
+        raise ValueError(f"section must be 'training' or 'testing', not {section!r}")
     image_file, label_file = (find(path, name) for name in FILES[section])
     images, labels = read_idx(image_file, 3), read_idx(label_file, 1)
     if len(images) != len(labels):
-        raise MNISTFileError("%s has %d images but %s has %d labels"
-                             % (image_file, len(images), label_file, len(labels)))
+        raise MNISTFileError(f"{image_file} has {len(images)} images but {label_file} has {len(labels)} labels")
     return images, labels
 
 

@@ -26,7 +26,8 @@ import os, resource, socket
 print("uid", os.getuid(), "| pids seen", sum(p.isdigit() for p in os.listdir("/proc")))
 print("top level", sorted(os.listdir("/")))
 status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
-print("capabilities", status["CapEff"].strip(), "| bounding", status["CapBnd"].strip(), "| no_new_privs", status["NoNewPrivs"].strip())
+print("capabilities", status["CapEff"].strip(), "| bounding", status["CapBnd"].strip(),
+      "| no_new_privs", status["NoNewPrivs"].strip())
 for name in ("AS", "CPU", "NPROC", "FSIZE", "NOFILE"):
     soft, _ = resource.getrlimit(getattr(resource, "RLIMIT_" + name))
     print(f"RLIMIT_{name}", "unlimited" if soft == resource.RLIM_INFINITY else soft)

@@ -8,10 +8,10 @@ point of the example); items not listed must pass (or be "manual" for free text)
 """
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
-import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -9,12 +9,13 @@ import json
 import zipfile
 from pathlib import Path
 
-import checks
-from autograder.reports import gradebook, html as outputs
+from autograder.batch import review
 from autograder.batch.run import save
-from autograder.intake.discover import _submissions_folder, discover, unpack
-from autograder.checking.verdicts import FAIL, MANUAL, PASS, ItemResult, Result
 from autograder.batch.store import Store
+from autograder.checking.verdicts import FAIL, MANUAL, PASS, ItemResult, Result
+from autograder.intake.discover import _submissions_folder, discover, unpack
+from autograder.reports import html as outputs
+from checks.exercise import EXERCISE
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir())
@@ -176,7 +177,7 @@ def canvas_gradebook(path: Path, n: int = len(EXAMPLES), *, delimiter: str = ","
 
 def record_for(sub, k: int) -> dict:
     items = []
-    for n, c in enumerate(checks.all_checks()):
+    for n, c in enumerate(EXERCISE.checks()):
         spec = c.spec
         if spec.id in MANUAL_ITEMS:
             status, points = MANUAL, spec.points / 2
@@ -185,7 +186,7 @@ def record_for(sub, k: int) -> dict:
         else:
             status, points = PASS, float(spec.points)
         items.append(ItemResult(spec.id, spec.title, spec.section, points, spec.points, status, "", 0.1))
-    result = Result(sub.student, items, "test data", "0.1.0")
+    result = Result(sub.student, items, "test data", "0.1.0", exercise=EXERCISE.describe())
     return result.to_dict() | {"key": f"k{k}", "student": sub.student, "safe_id": sub.safe_id,
                                "identity": sub.identity.to_dict() if sub.identity else None}
 
@@ -198,13 +199,13 @@ def graded_course(archive: Path, out: Path, *, extra_plain: bool = True) -> list
     subs, problems = discover(root)
     store = Store(out)
     for k, sub in enumerate(subs):
-        save(store, record_for(sub, k), {})
-    outputs.write_course(out, store.all(), problems, similarity=False)
+        save(store, record_for(sub, k), {}, EXERCISE)
+    outputs.write_course(out, store.all(), problems, EXERCISE, similarity=False)
     (out / "grades_before_review.csv").write_bytes((out / "grades.csv").read_bytes())
     reviewed = [(s.student, "", "2.1c-iii", "2", "thorough") for s in subs[::2]]
     with open(out / "overrides.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([("student", "safe_id", "item", "score", "comment"), *reviewed])
-    gradebook.apply_overrides(out, out / "overrides.csv")
+    review.apply_overrides(out, out / "overrides.csv")
     return subs
 
 

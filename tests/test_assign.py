@@ -7,8 +7,8 @@ import nbformat
 
 from autograder.evidence.assign import assign
 from autograder.evidence.capture import NotebookEvidence, Snapshot
-from autograder.kernel.session import CellRun
 from autograder.evidence.graph import Graph
+from autograder.kernel.session import CellRun
 from checks.notebooks import IMAGE, MNIST_LOGREG, PCL, PCL_LOGREG, PCL_MLP, mnist_mlp
 
 UIDS = itertools.count(1)

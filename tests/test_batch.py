@@ -3,7 +3,6 @@ hostile student ids; counts in the course files match the per-student files."""
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.batch.run import grade_all
-from autograder.intake.stage import REFERENCE
+from checks.exercise import REFERENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = (REFERENCE / "pen_and_paper.toml").read_text()

@@ -3,13 +3,13 @@ that says what was expected and what was measured (no kernel needed)."""
 import numpy as np
 import pytest
 
-import checks
-from autograder.evidence.capture import NotebookEvidence
-from autograder.errors import KernelCallError, Untrusted
 from autograder.checking.evidence import Evidence
+from autograder.errors import KernelCallError, Untrusted
+from autograder.evidence.capture import NotebookEvidence
 from autograder.evidence.graph import Graph
+from checks.exercise import EXERCISE
 
-RUN = {c.spec.id: c.run for c in checks.all_checks()}
+RUN = {c.spec.id: c.run for c in EXERCISE.checks()}
 
 
 class Data:
@@ -84,7 +84,8 @@ def test_label_leak_is_caught():
     data = Data()
     A, b = np.zeros((784, 10)), np.zeros(10)
     leak0, leak1 = np.eye(10)[np.zeros(50, int)], np.eye(10)[np.arange(50) % 10]
-    ev = evidence({"2.3a-train": {"cell": 5, "graph": logreg_graph(A, b), "eval": {"heldout_0": leak0, "heldout_1": leak1}}}, data)
+    capture = {"cell": 5, "graph": logreg_graph(A, b), "eval": {"heldout_0": leak0, "heldout_1": leak1}}
+    ev = evidence({"2.3a-train": capture}, data)
     with pytest.raises(KernelCallError, match="label leak"):
         RUN["2.3a-error"](ev)
 
@@ -94,7 +95,8 @@ def test_patched_kernel_output_disagrees_with_the_graders_forward_pass():
     rng = np.random.default_rng(3)
     A, b = rng.normal(size=(784, 10)), np.zeros(10)
     perfect = np.eye(10)[data.labels]  # what a patched numpy/edf might return
-    ev = evidence({"2.3a-train": {"cell": 5, "graph": logreg_graph(A, b), "eval": {"heldout_0": perfect, "heldout_1": perfect}}}, data)
+    capture = {"cell": 5, "graph": logreg_graph(A, b), "eval": {"heldout_0": perfect, "heldout_1": perfect}}
+    ev = evidence({"2.3a-train": capture}, data)
     with pytest.raises(Untrusted, match="grader's own forward pass"):  # the pipeline fails the item and flags it
         RUN["2.3a-error"](ev)
 

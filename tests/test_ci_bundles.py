@@ -80,7 +80,7 @@ def test_the_workflow_commands_run_here(tmp_path):
                             "--junit", "junit.xml", "--format", "markdown"],
                            cwd=work, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert check.returncode == 1  # 2.3e fails
-    assert check.stdout.startswith("### Exercise 2 autograder:") and "| 2.3e | fail |" in check.stdout
+    assert check.stdout.startswith("### Exercise 2: Image Classification:") and "| 2.3e | fail |" in check.stdout
     payload = subprocess.run([sys.executable, "-m", "autograder.integrations.classroom", "result.json"], cwd=work,
                              capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     body = json.loads(base64.b64decode(payload.stdout))

@@ -13,12 +13,12 @@ import uuid
 import nbformat
 import pytest
 
-import checks
 from autograder.kernel import sandbox
 from autograder.pipeline import grade
+from checks.exercise import EXERCISE
 from tests.handout import STYLES, VARIANTS, course, given, write_submission
 
-SLOW_ITEMS = {c.spec.id for c in checks.all_checks() if c.spec.slow}
+SLOW_ITEMS = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
 FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii", "2.3b", "2.3i"}  # wait for a tutor: 6 points
 GRAPH_ITEMS = ("2.2a-graph", "2.2c-graph", "2.3a-graph", "2.3c-graph")
 SWEEP_ITEMS = [f"{s}-{a}" for s in ("2.3f", "2.3g", "2.3h") for a in ("sigmoid", "relu")]

@@ -58,8 +58,8 @@ def test_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path, cluster, monk
 
     saved = []
     real_save = batch.save
-    monkeypatch.setattr(batch, "save", lambda store, record, nbs: (saved.append(record["student"]),
-                                                                    real_save(store, record, nbs)))
+    monkeypatch.setattr(batch, "save", lambda store, record, nbs, exercise: (
+        saved.append(record["student"]), real_save(store, record, nbs, exercise)))
     stop, killed = threading.Event(), []
     killer = threading.Thread(target=lambda: killed.extend(kill_busy_worker(cluster, stop)))
     killer.start()
@@ -120,12 +120,12 @@ def test_bad_local_worker_count(scheduler):
 def test_worker_without_the_coordinators_files_refuses_to_grade(tmp_path):
     """A node with other data (its own $MNIST_DIR, another file at the same path) or without
     the course folder must fail the task, not store a grade that a re-run would keep."""
-    from autograder.intake.discover import Submission, discover
     from autograder.errors import DataError
+    from autograder.intake.discover import Submission, discover
 
     sub = next(s for s in discover(SUBMISSIONS)[0] if s.student == "passes_all")
     with pytest.raises(DataError, match="other data"):
-        batch.grade_one(sub, "key", data_dir=None, pcl=None, quick=True, fingerprint="not-these-data")
+        batch.grade_one(sub, "key", exercise="ex2", data={}, quick=True, fingerprint="not-these-data")
     elsewhere = Submission("ann", [tmp_path / "not-mounted" / "ann"], "ann")
     with pytest.raises(DataError, match="not found on this worker"):
-        batch.grade_one(elsewhere, "key", data_dir=None, pcl=None, quick=True)
+        batch.grade_one(elsewhere, "key", exercise="ex2", data={}, quick=True)

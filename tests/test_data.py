@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import data
 from autograder.errors import DataError
+from checks import data
 
 loader = data.mnist_loader  # reference/mnist_loader.py, the file the notebooks import
 TRAIN, TEST = data.IDX_NAMES["train"], data.IDX_NAMES["test"]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import checks
 from autograder.pipeline import grade
+from checks.exercise import EXERCISE
 
 EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "submissions").iterdir() if p.is_dir())
-SLOW = {c.spec.id for c in checks.all_checks() if c.spec.slow}
+SLOW = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
 
 
 def expected_status(example: Path, item: str, quick: bool) -> set[str]:

@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 from autograder.batch.run import grade_all
+from autograder.intake.stage import stage
 from checks.data import resolve
-from autograder.intake.stage import REFERENCE, stage
+from checks.exercise import EXERCISE, REFERENCE
 
 PDF = (Path(__file__).parent / "answer_files" / "handwritten_pdf" / "pen_and_paper.pdf").read_bytes()
 JPG = (Path(__file__).parent / "answer_files" / "handwritten_photo" / "pen_and_paper.jpg").read_bytes()
@@ -21,7 +22,7 @@ def test_staging_keeps_handwritten_pages_under_safe_names(tmp_path):
     (sub / "pen_and_paper.pdf").write_bytes(PDF)
     (sub / "Pen and Paper page 2 (1).JPG").write_bytes(JPG)
     (sub / "holiday.jpg").write_bytes(JPG)  # not 2.1
-    staged = stage(sub, tmp_path / "work", resolve(None), quick=True)
+    staged = stage(sub, tmp_path / "work", EXERCISE, resolve(None), quick=True)
     assert sorted(p.name for p in staged.handwritten) == ["Pen_and_Paper_page_2_1_.JPG", "pen_and_paper.pdf"]
     assert all(p.read_bytes() in (PDF, JPG) and not p.is_relative_to(staged.workdir) for p in staged.handwritten)
 
@@ -47,7 +48,7 @@ def test_a_batch_links_handwritten_pages_and_queues_every_2_1_item(tmp_path):
     assert (student / "handwritten" / "pen_and_paper.pdf").read_bytes() == PDF
     assert (out / "students" / "zipped_both" / "handwritten" / "pen_and_paper.jpg").read_bytes() == JPG
     record = json.loads((student / "result.json").read_text())
-    assert record["pen_and_paper"] == {"file": None, "handwritten": ["pen_and_paper.pdf"]}
+    assert record["answer_sheet"] == {"file": None, "handwritten": ["pen_and_paper.pdf"], "section": "2.1"}
     assert [i["status"] for i in record["items"] if i["section"] == "2.1"] == ["manual"] * 9
     assert 'href="handwritten/pen_and_paper.pdf"' in (student / "feedback.html").read_text()
 
@@ -58,5 +59,5 @@ def test_a_batch_links_handwritten_pages_and_queues_every_2_1_item(tmp_path):
     summary = (out / "summary.html").read_text()
     assert 'href="students/paper_only/handwritten/pen_and_paper.pdf"' in summary
     counts = {label: summary.split(label)[1].split("</td>")[0].rsplit(">", 1)[1]
-              for label in ("answer file (pen_and_paper.toml) only", "handwritten (PDF or photos) only", "both</th>")}
-    assert counts == {"answer file (pen_and_paper.toml) only": "1", "handwritten (PDF or photos) only": "1", "both</th>": "2"}
+              for label in ("answer file only", "handwritten (PDF or photos) only", "both</th>")}
+    assert counts == {"answer file only": "1", "handwritten (PDF or photos) only": "1", "both</th>": "2"}

@@ -7,18 +7,39 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from autograder.integrations import lms
 from autograder.batch.run import save
+from autograder.batch.store import Store
 from autograder.cli import main
 from autograder.errors import HarnessError
+from autograder.integrations import lms
 from autograder.integrations.lms import sheet
-from autograder.batch.store import Store
-from tests.lms_course import (ABSENT, CANVAS_HEADER, EXAMPLES, MOODLE_HEADER, PEOPLE, _ascii, canvas_download,
-                              canvas_gradebook, canvas_id, canvas_slug, grades, graded_course, identities,
-                              ilias_download, ilias_id, ilias_login, ilias_status, moodle_download, moodle_id,
-                              moodle_worksheet, read_rows)
+from checks.exercise import EXERCISE
+from tests.lms_course import (
+    ABSENT,
+    CANVAS_HEADER,
+    EXAMPLES,
+    MOODLE_HEADER,
+    PEOPLE,
+    _ascii,
+    canvas_download,
+    canvas_gradebook,
+    canvas_id,
+    canvas_slug,
+    graded_course,
+    grades,
+    identities,
+    ilias_download,
+    ilias_id,
+    ilias_login,
+    ilias_status,
+    moodle_download,
+    moodle_id,
+    moodle_worksheet,
+    read_rows,
+)
 
 N = len(EXAMPLES)
 
@@ -54,7 +75,8 @@ def test_moodle_worksheet_round_trip(moodle_course, scores, gradebook):
         safe_id = ids.get(("moodle", old[0].removeprefix("Participant ")))
         if safe_id:
             assert _number(new[grade]) == float(expected[safe_id]["score"])
-            assert new[comment].startswith(f"Exercise 2 autograder: {float(expected[safe_id]['score']):g} of 40 points.")
+            assert new[comment].startswith(f"Exercise 2: Image Classification: {float(expected[safe_id]['score']):g} "
+                                           "of 40 points.")
         else:  # blank: Moodle keeps its grade; the comment stays as Moodle has it
             assert new[grade] == "" and new[comment] == old[comment]
     assert len(report.matched.rows) == N and report.rows == N + len(ABSENT)
@@ -175,7 +197,7 @@ def test_two_submissions_for_one_student_are_not_guessed_between(tmp_path):
     graded_course(moodle_download(tmp_path / "d.zip", EXAMPLES[:2]), out, extra_plain=False)
     store = Store(out)
     record = store.load("Ada_Lovelace_1001") | {"safe_id": "Ada_King_1001", "student": "Ada King_1001"}
-    save(store, record | {"score": 0.0}, {})
+    save(store, record | {"score": 0.0}, {}, EXERCISE)
     report = lms.export("moodle", out, moodle_worksheet(tmp_path / "w.csv", n=2))
     assert set(report.matched.rows) == {2} and "Moodle id 1001: 1 rows" in report.matched.conflicts[0]
     assert "Ada King_1001" in report.text() and "Ada Lovelace_1001" in report.text()
@@ -227,7 +249,7 @@ def test_cells_set_by_the_export_cannot_run_as_formulas(tmp_path):
 
 @pytest.mark.parametrize("name, content, problem", [
     ("status.xlsx", b"PK", "a spreadsheet workbook; download the CSV version"),
-    ("w.csv", 'a,b\n"x,y\n'.encode(), "a quoted cell is never closed \\(row 2\\)"),
+    ("w.csv", b'a,b\n"x,y\n', "a quoted cell is never closed \\(row 2\\)"),
     ("w.csv", "a,b\nä,x\n".encode("latin-1"), "not UTF-8 text"),
     ("w.csv", b"", "empty"),
 ])

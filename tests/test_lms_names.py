@@ -4,8 +4,8 @@ import zipfile
 
 import pytest
 
-from autograder.intake.discover import discover, unpack
 from autograder.errors import SubmissionError
+from autograder.intake.discover import discover, unpack
 from autograder.intake.lms_names import Identity, flat_file, folder
 
 

@@ -6,14 +6,17 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.image
 import numpy as np
 import pytest
 
-from autograder.reports import gradescope, html as outputs
 from autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
+from autograder.reports import gradescope, plots
+from autograder.reports import html as outputs
+from checks.exercise import EXERCISE
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = '<script>alert(1)</script>'
@@ -62,7 +65,7 @@ def sample_figures() -> dict:
 def student(tmp_path):
     result, record = make_record(EVIL, "script_alert_1_script", figures=sample_figures())
     folder = tmp_path / "students" / record["safe_id"]
-    outputs.write_student(folder, result, record)
+    outputs.write_student(folder, record, EXERCISE)
     return folder, record
 
 
@@ -116,34 +119,35 @@ def test_feedback_escapes_student_text_and_shows_figures(student):
 def test_feedback_renders_without_figures(tmp_path):
     result, record = make_record("anna", "anna")
     del record["figures"]
-    outputs.write_student(tmp_path, result, record)
+    outputs.write_student(tmp_path, record, EXERCISE)
     page = (tmp_path / "feedback.html").read_text()
     assert "data:image/png" not in page and "2.3d-relu" in page
 
 
 def test_broken_figure_data_is_reported_not_raised(tmp_path):
     result, record = make_record("anna", "anna", figures={"activations": {"tanh": {"x": [1, 2], "value": [1]}}})
-    outputs.write_student(tmp_path, result, record)
+    outputs.write_student(tmp_path, record, EXERCISE)
     assert "could not be drawn" in (tmp_path / "feedback.html").read_text()
 
 
-def test_reference_figures_are_drawn_beside_the_students(tmp_path, monkeypatch):
-    reference = tmp_path / "figures.json"
-    reference.write_text(json.dumps(sample_figures()))
-    monkeypatch.setattr(outputs, "REFERENCE_FIGURES", reference)
+def test_reference_figures_are_drawn_beside_the_students(tmp_path):
+    (tmp_path / "figures.json").write_text(json.dumps(sample_figures()))
     mine = {k: v for k, v in sample_figures().items() if k != "pcl_mlp_grid"}
-    with_ref = outputs.feedback_figures(mine, outputs.reference_figures())
-    monkeypatch.setattr(outputs, "REFERENCE_FIGURES", tmp_path / "absent.json")
-    without = outputs.feedback_figures(mine, outputs.reference_figures())
+    with_ref = plots.feedback_figures(EXERCISE.drawings, mine, outputs.reference_figures(
+        replace(EXERCISE, reference=tmp_path)))
+    without = plots.feedback_figures(EXERCISE.drawings, mine, {})
     assert [f["error"] for f in with_ref] == [None] * 3
     assert len(with_ref[0]["uri"]) > len(without[0]["uri"])  # two more panels
 
 
-def test_result_json_is_written_last_and_holds_the_record(student):
-    folder, record = student
-    assert json.loads((folder / "result.json").read_text()) == json.loads(json.dumps(record))
-    names = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
-    assert names[-1].name == "result.json"
+def test_result_json_is_written_last_and_holds_the_record(tmp_path, monkeypatch):
+    written = []
+    real = outputs.write_atomic
+    monkeypatch.setattr(outputs, "write_atomic", lambda path, content: (written.append(path.name), real(path, content)))
+    _, record = make_record("anna", "anna", figures=sample_figures())
+    outputs.write_student(tmp_path, record, EXERCISE)
+    assert written[-1] == "result.json" and len(written) == 4  # its presence marks the student as done
+    assert json.loads((tmp_path / "result.json").read_text()) == json.loads(json.dumps(record))
 
 
 def course(tmp_path):
@@ -154,9 +158,9 @@ def course(tmp_path):
             ("bob", "bob", "gradient [1, 2] is not right")]):
         result, record = make_record(student, safe, c_iii=c_iii)
         result.duration = record["duration"] = 10.0 * n
-        outputs.write_student(tmp_path / "students" / safe, result, record)
+        outputs.write_student(tmp_path / "students" / safe, record, EXERCISE)
         records.append(record)
-    outputs.write_course(tmp_path, records, [f"{EVIL}.txt: not a folder; ignored"])
+    outputs.write_course(tmp_path, records, [f"{EVIL}.txt: not a folder; ignored"], EXERCISE)
     return records
 
 
@@ -188,15 +192,15 @@ def test_summary_escapes_links_and_counts_the_c_iii_dispute(tmp_path):
     assert "<script" not in page and "&lt;script&gt;" in page
     assert 'href="students/HYPERLINK_http_x/feedback.html"' in page
     assert "data:image/png;base64," in page and (tmp_path / "similarity.html").exists()
-    assert outputs.c_iii_dispute([{"items": [], "pen_and_paper_c_iii": "recomputed"}])["counts"]["recomputed"] == 1
+    assert "the disputed key of 2.1c-iii" in page
 
 
-def test_c_iii_dispute_parses_the_messages():
-    messages = ["gradient [-5, -4] matches the sheet's official value [-5, -4] (accept-both)",
-                "gradient [-2, -4] matches the recomputed alternative, which this grading does not accept",
-                "gradient [-5.0, -4.0] is not right", "gradient [3, 1] is not right", "no answer for c-iii"]
-    records = [{"items": [{"id": "2.1c-iii", "message": m}]} for m in messages]
-    assert outputs.c_iii_dispute(records)["counts"] == {"sheet": 2, "recomputed": 1, "neither": 1, "no answer": 1}
+def test_the_c_iii_table_counts_the_verdicts_data_not_their_wording():
+    given = ["sheet", "sheet", "recomputed", "neither", "no answer", None]
+    records = [{"items": [{"id": "2.1c-iii", "message": "wording that says nothing",
+                           "data": {} if g is None else {"c_iii": g}}]} for g in given]
+    (table,) = outputs.tallies(records, EXERCISE)
+    assert [n for _, n in table["rows"]] == [2, 1, 1, 1] and table["unknown"] == 1
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"),
@@ -217,10 +221,10 @@ def test_flags_reach_the_feedback_the_review_queue_and_the_summary(tmp_path):
             "notebook": "image_classification.ipynb", "cell": 35}
     result, record = make_record("mallory", "mallory")
     result.flags = record["flags"] = [flag]
-    outputs.write_student(tmp_path / "students" / "mallory", result, record)
+    outputs.write_student(tmp_path / "students" / "mallory", record, EXERCISE)
     _, clean = make_record("bob", "bob")
-    outputs.write_student(tmp_path / "students" / "bob", make_result("bob"), clean)
-    outputs.write_course(tmp_path, [record, clean], [])
+    outputs.write_student(tmp_path / "students" / "bob", clean, EXERCISE)
+    outputs.write_course(tmp_path, [record, clean], [], EXERCISE)
     feedback = (tmp_path / "students" / "mallory" / "feedback.html").read_text()
     assert "Flagged for a person" in feedback and "replaced edf.Forward" in feedback and "<script" not in feedback
     rows = [r for r in read_csv(tmp_path / "review_queue.csv") if r["item"].startswith("flag:")]

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-import checks
-from checks import key
+from autograder.answers.sheet import AnswerFile, blank_answer_file, load_answers
 from autograder.checking.evidence import Evidence
-from autograder.answers.sheet import ANSWERS, TEMPLATE, AnswerFile, blank_answer_file, load_answers
 from autograder.pipeline import grade
+from checks import key
+from checks.exercise import ANSWER_SHEET, EXERCISE
 
+ANSWERS, TEMPLATE = ANSWER_SHEET.schema, ANSWER_SHEET.template
 SOLUTION = TEMPLATE.with_name("pen_and_paper.toml")
+CHECKS = {c.spec.id: c for c in EXERCISE.checks()}
 ANSWER_FILES = Path(__file__).parent / "answer_files"
 ITEMS = {"2.1a-i": 1, "2.1a-ii": 1, "2.1a-iii": 1, "2.1a-iv": 2, "2.1a-v": 1, "2.1b": 1,
          "2.1c-i": 2, "2.1c-ii": 1, "2.1c-iii": 2}
@@ -22,18 +24,17 @@ FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii"}
 
 
 def _grade(answers: AnswerFile) -> dict:
-    ev = Evidence(pen_and_paper=answers)
-    return {c.spec.id: c.run(ev) for c in checks.all_checks() if c.spec.section == "2.1"}
+    ev = Evidence(answer_file=answers)
+    return {i: c.run(ev) for i, c in CHECKS.items() if c.spec.section == "2.1"}
 
 
 def _verdict(answers: AnswerFile, item: str):
-    checks.all_checks()
-    return checks._REGISTRY[item].run(Evidence(pen_and_paper=answers))
+    return CHECKS[item].run(Evidence(answer_file=answers))
 
 
 def _solution(**changes) -> AnswerFile:
     """The solution with some answers replaced: _solution(a__iii="1 - tanh(x)")."""
-    answers = copy.deepcopy(load_answers(SOLUTION))
+    answers = copy.deepcopy(load_answers(SOLUTION, ANSWER_SHEET))
     for dotted, value in changes.items():
         answers.values[tuple(dotted.split("__"))] = value
     return answers
@@ -42,16 +43,16 @@ def _solution(**changes) -> AnswerFile:
 def _file(tmp_path, content: str | bytes) -> AnswerFile:
     path = tmp_path / "pen_and_paper.toml"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return load_answers(path)
+    return load_answers(path, ANSWER_SHEET)
 
 
 def test_items_and_points_are_the_sheets():
-    declared = {c.spec.id: c.spec.points for c in checks.all_checks() if c.spec.section == "2.1"}
+    declared = {i: c.spec.points for i, c in CHECKS.items() if c.spec.section == "2.1"}
     assert declared == ITEMS and sum(declared.values()) == 12
 
 
 def test_the_solution_scores_full_marks():
-    verdicts = _grade(load_answers(SOLUTION))
+    verdicts = _grade(load_answers(SOLUTION, ANSWER_SHEET))
     assert sum(v.fraction * ITEMS[i] for i, v in verdicts.items()) == pytest.approx(12)
     assert {i for i, v in verdicts.items() if v.status == "manual"} == FREE_TEXT
     assert all(v.status == "pass" for i, v in verdicts.items() if i not in FREE_TEXT)
@@ -226,11 +227,11 @@ def test_free_text_goes_to_a_tutor_with_a_suggested_share(item, change, suggeste
 
 
 def test_template_has_every_answer_and_scores_zero():
-    template, solution = load_answers(TEMPLATE), load_answers(SOLUTION)
+    template, solution = load_answers(TEMPLATE, ANSWER_SHEET), load_answers(SOLUTION, ANSWER_SHEET)
     assert set(template.values) == set(solution.values) == set(ANSWERS)
     verdicts = _grade(template)
     assert all(v.status == "fail" and v.fraction == 0 and "no answer" in v.message for v in verdicts.values())
-    assert blank_answer_file() == TEMPLATE.read_text()
+    assert blank_answer_file(ANSWER_SHEET) == TEMPLATE.read_text()
 
 
 def test_a_misspelt_name_is_read_for_its_answer_and_says_so(tmp_path):
@@ -244,7 +245,7 @@ def test_a_misspelt_name_is_read_for_its_answer_and_says_so(tmp_path):
 def test_an_entry_of_no_answer_is_ignored_and_reported(tmp_path):
     answers = _file(tmp_path, SOLUTION.read_text() + "\n[d]\nx = 1\n")
     assert answers.ignored == ["d is not an answer of the sheet (the answers go under [a], [b] and [c]); ignored"]
-    assert all(v == _grade(load_answers(SOLUTION))[i] for i, v in _grade(answers).items())
+    assert all(v == _grade(load_answers(SOLUTION, ANSWER_SHEET))[i] for i, v in _grade(answers).items())
 
 
 @pytest.mark.parametrize("content, problem", [
@@ -265,13 +266,13 @@ def test_a_file_that_cannot_be_read_goes_to_a_tutor_with_its_text(tmp_path, cont
 
 
 def test_handwritten_answers_put_all_nine_items_in_the_review_queue():
-    verdicts = _grade(AnswerFile(handwritten=("pen_and_paper.pdf",)))
+    verdicts = _grade(AnswerFile(ANSWER_SHEET, handwritten=("pen_and_paper.pdf",)))
     assert len(verdicts) == 9 and all(v.status == "manual" and v.fraction == 0 for v in verdicts.values())
     assert all("pen_and_paper.pdf" in v.message for v in verdicts.values())
 
 
 def test_handwritten_answers_beside_the_file_keep_its_verdicts_as_suggestions():
-    both = load_answers(SOLUTION)
+    both = load_answers(SOLUTION, ANSWER_SHEET)
     both.handwritten = ("pen_and_paper.jpg",)
     verdicts = _grade(both)
     assert all(v.status == "manual" for v in verdicts.values())

@@ -12,9 +12,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from checks import data
 from autograder.integrations.release import strip_notebook
-from autograder.intake.stage import NOTEBOOKS, REFERENCE
+from checks import data
+from checks.exercise import EXERCISE, REFERENCE
+
+NOTEBOOKS = EXERCISE.files
 
 ROOT = REFERENCE.parent
 

@@ -9,7 +9,9 @@ from nbclient import NotebookClient
 
 from autograder.answers.sheet import blank_answer_file
 from autograder.integrations.release import MarkerError, release, solution_lines, strip_notebook
-from autograder.intake.stage import NOTEBOOKS, REFERENCE
+from checks.exercise import ANSWER_SHEET, EXERCISE, REFERENCE
+
+NOTEBOOKS = EXERCISE.files
 
 FIRST_TASK = {"pcl": "2.2a", "image": "2.3a"}
 
@@ -95,7 +97,7 @@ def test_handout_has_every_file(handout):
                  "MNIST/t10k-images.idx3-ubyte", "MNIST/t10k-labels.idx1-ubyte"):
         assert (handout / name).is_file(), name
     assert (handout / "edf.py").read_bytes() == (REFERENCE / "edf.py").read_bytes()
-    assert (handout / "pen_and_paper.toml").read_text(encoding="utf-8") == blank_answer_file()
+    assert (handout / "pen_and_paper.toml").read_text(encoding="utf-8") == blank_answer_file(ANSWER_SHEET)
 
 
 # The rate sweeps' plots draw the student's error lists; an unfilled sweep leaves them empty

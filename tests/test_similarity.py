@@ -3,7 +3,11 @@ hand-out code does not count, and the page escapes what it quotes."""
 import nbformat
 import pytest
 
-from autograder.reports import html as outputs, similarity
+from autograder.reports import html as outputs
+from autograder.reports import similarity
+from checks.exercise import EXERCISE
+
+NAMES = list(EXERCISE.files.values())
 
 # Student code: no line of it is in the hand-out (whose sweep cells hold `x_node = edf.Input()`).
 ORIGINAL = '''
@@ -103,8 +107,8 @@ def test_renamed_and_reformatted_copies_are_flagged(tmp_path):
 
 
 def test_independent_solutions_stay_below_the_threshold(tmp_path):
-    a = similarity.own_code("anna", student(tmp_path, "anna", ORIGINAL)[1], set())
-    c = similarity.own_code("cleo", student(tmp_path, "cleo", INDEPENDENT)[1], set())
+    a = similarity.own_code("anna", student(tmp_path, "anna", ORIGINAL)[1], set(), NAMES)
+    c = similarity.own_code("cleo", student(tmp_path, "cleo", INDEPENDENT)[1], set(), NAMES)
     assert similarity.compare([a, c], threshold=0.0)[0].ratio < 0.7
 
 
@@ -119,9 +123,9 @@ def test_hand_out_code_and_unchanged_hand_outs_are_not_compared(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(ORIGINAL.strip() + "\n# BEGIN SOLUTION\nanswer = 42\n# END SOLUTION")]
     nbformat.write(nb, reference / "pcl_binary_classification.ipynb")
-    given = similarity.given_lines(reference)
+    given = similarity.given_lines(reference, NAMES)
     assert "def build_mlp(n_hidden):" in given and "answer = 42" not in given
-    code = similarity.own_code("anna", student(tmp_path, "anna", ORIGINAL + "answer = 41\n")[1], given)
+    code = similarity.own_code("anna", student(tmp_path, "anna", ORIGINAL + "answer = 41\n")[1], given, NAMES)
     assert code.tokens == ["ID", "=", "NUM"]
     pairs, skipped = similarity.similar_pairs_report(
         [student(tmp_path, "x", ""), student(tmp_path, "y", "")])
@@ -130,18 +134,18 @@ def test_hand_out_code_and_unchanged_hand_outs_are_not_compared(tmp_path):
 
 def test_broken_code_is_still_compared(tmp_path):
     broken = ORIGINAL + "\nif True:\n  oops = (\n"
-    a = similarity.own_code("anna", student(tmp_path, "anna", broken)[1], set())
+    a = similarity.own_code("anna", student(tmp_path, "anna", broken)[1], set(), NAMES)
     assert len(a.tokens) > similarity.MIN_TOKENS
 
 
 def test_the_page_escapes_quoted_code(tmp_path):
     evil = '<script>alert(1)</script>'
     code = ORIGINAL + f"\nnote = '{evil}'\n"
-    page = outputs.similarity_html([student(tmp_path, evil, code), student(tmp_path, "ben", code)])
+    page = outputs.similarity_html([student(tmp_path, evil, code), student(tmp_path, "ben", code)], EXERCISE)
     assert "<script" not in page and "&lt;script&gt;" in page and "100% alike" in page
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.99])
 def test_the_threshold_is_respected(tmp_path, threshold):
     folders = [student(tmp_path, "anna", ORIGINAL), student(tmp_path, "ben", DISGUISED)]
-    assert all(p.ratio >= threshold for p in similarity.similar_pairs(folders, threshold=threshold))
+    assert all(p.ratio >= threshold for p in similarity.similar_pairs(folders, EXERCISE, threshold=threshold))

@@ -3,12 +3,14 @@ notebooks reported with the file and the problem."""
 import json
 import stat
 import zipfile
+from dataclasses import replace
 
 import nbformat
 import pytest
 
 from autograder.errors import SubmissionError
 from autograder.intake.stage import read_notebook, stage
+from checks.exercise import EXERCISE
 
 
 class NoData:
@@ -24,14 +26,14 @@ def _nb(path, source):
 
 
 @pytest.fixture
-def reference_loader(monkeypatch, tmp_path):
-    """stage() copies reference/mnist_loader.py; stand in for it where it is not there yet."""
-    import autograder.intake.stage as st
+def reference_loader(tmp_path):
+    """The exercise, with stand-ins for the course files that stage() copies and compares."""
     ref = tmp_path / "ref"
     ref.mkdir()
-    (ref / "edf.py").write_text((st.REFERENCE / "edf.py").read_text())
+    (ref / "edf.py").write_text((EXERCISE.reference / "edf.py").read_text())
     (ref / "mnist_loader.py").write_text("# loader\n")
-    monkeypatch.setattr(st, "REFERENCE", ref)
+    return replace(EXERCISE, staged={**EXERCISE.staged, "mnist_loader.py": ref / "mnist_loader.py"},
+                   handout_files={name: ref / name for name in ("edf.py", "mnist_loader.py")})
 
 
 def test_notebooks_are_recognised_by_content_when_renamed(tmp_path, reference_loader):
@@ -40,7 +42,7 @@ def test_notebooks_are_recognised_by_content_when_renamed(tmp_path, reference_lo
     _nb(sub / "my_mnist.ipynb", "import mnist_loader\ntrain_and_test(1)")
     _nb(sub / "pcl_binary_classification.ipynb", "np.load('2d_pcl_dataset.npz')")
     (sub / "edf.py").write_text("# a student's edf: not the course's\n")
-    staged = stage(sub, tmp_path / "work", NoData())
+    staged = stage(sub, tmp_path / "work", reference_loader, NoData())
     assert set(staged.notebooks) == {"pcl", "image"}
     assert any("my_mnist.ipynb" in n for n in staged.notes)
     assert any("edf.py differs" in n for n in staged.notes)
@@ -92,7 +94,7 @@ def _zip(path, entries):
 def test_hostile_archives_are_refused(tmp_path, reference_loader, name, mode, problem):
     archive = _zip(tmp_path / "sub.zip", [(name, "{}", mode)])
     with pytest.raises(SubmissionError, match=problem):
-        stage(archive, tmp_path / "work", NoData())
+        stage(archive, tmp_path / "work", reference_loader, NoData())
     assert not (tmp_path / "evil.ipynb").exists()
 
 
@@ -101,13 +103,13 @@ def test_decompression_bomb_is_refused(tmp_path, reference_loader):
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("image_classification.ipynb", b"0" * (201 * 2**20))
     with pytest.raises(SubmissionError, match="unpacks to more than"):
-        stage(archive, tmp_path / "work", NoData())
+        stage(archive, tmp_path / "work", reference_loader, NoData())
 
 
 def test_missing_notebook_is_reported(tmp_path, reference_loader):
     sub = tmp_path / "sub"
     sub.mkdir()
-    staged = stage(sub, tmp_path / "work", NoData())
+    staged = stage(sub, tmp_path / "work", reference_loader, NoData())
     assert "no image_classification.ipynb" in staged.problems["image"]
 
 
@@ -137,7 +139,7 @@ def test_a_zip_in_a_student_folder_and_a_zip_in_that_are_unpacked(tmp_path, refe
         ("MyWork/pcl_binary_classification.ipynb", nbformat.writes(nbformat.v4.new_notebook()), 0o100644),
         ("MyWork/image.zip", inner, 0o100644),
         ("MyWork/deeper.zip", _zip_bytes([("too_deep.zip", inner, 0o100644)]), 0o100644)]))
-    staged = stage(folder, tmp_path / "work", NoData())
+    staged = stage(folder, tmp_path / "work", reference_loader, NoData())
     assert set(staged.notebooks) == {"pcl", "image"}
     assert any("too_deep.zip: a zip inside a zip" in n for n in staged.notes)
 
@@ -153,16 +155,26 @@ def test_hostile_members_of_a_nested_zip_are_refused(tmp_path, reference_loader,
     folder.mkdir()
     (folder / "outer.zip").write_bytes(_zip_bytes([("inner.zip", _zip_bytes([(name, "{}", mode)]), 0o100644)]))
     with pytest.raises(SubmissionError, match=f"inner.zip: {problem}"):
-        stage(folder, tmp_path / "work", NoData())
+        stage(folder, tmp_path / "work", reference_loader, NoData())
     assert not list(tmp_path.rglob("evil.ipynb"))
 
 
 def test_nested_zips_share_one_size_budget(tmp_path, reference_loader, monkeypatch):
-    import autograder.intake.stage as st
-    monkeypatch.setattr(st, "MAX_ARCHIVE_BYTES", 3000)
+    import autograder.intake.archives as archives
+    monkeypatch.setattr(archives, "MAX_ARCHIVE_BYTES", 3000)
     folder = tmp_path / "student"
     folder.mkdir()
     for k in range(3):  # each under the limit, together over it
         (folder / f"part{k}.zip").write_bytes(_zip_bytes([(f"f{k}.txt", "0" * 1200, 0o100644)]))
     with pytest.raises(SubmissionError, match="part2.zip: unpacks to more than"):
-        stage(folder, tmp_path / "work", NoData())
+        stage(folder, tmp_path / "work", reference_loader, NoData())
+
+
+def test_the_course_s_own_files_handed_back_draw_no_note(tmp_path, course_handout):
+    """Students upload their whole folder: the course's edf.py and loader are not news."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    for name in ("edf.py", "mnist_loader.py"):
+        (sub / name).write_bytes((course_handout / name).read_bytes())
+    staged = stage(sub, tmp_path / "work", EXERCISE, NoData())
+    assert not any("differs" in note for note in staged.notes), staged.notes

@@ -1,4 +1,4 @@
-"""Students' expressions (sheet 2.1a), read as they are written on paper and never run as code.
+"""Students' expressions (pen-and-paper answers), read as they are written on paper and never run as code.
 
 The text is rewritten into plain notation (autograder/answers/notation.py), parsed by lark with the
 grammar of expression.lark and the item's own variables, and turned into a tree of small
@@ -16,9 +16,9 @@ from fractions import Fraction
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
 
-from autograder.errors import SubmissionError
 from autograder.answers.formulas import CONSTANTS, NoCase, Unclear, parser
 from autograder.answers.notation import drop_label, plain
+from autograder.errors import SubmissionError
 
 MAX_LENGTH = 500
 DOCS = "docs/pen-and-paper.md"

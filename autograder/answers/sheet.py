@@ -1,5 +1,6 @@
-"""The students' pen-and-paper answers (sheet 2.1): the TOML answer file, read answer by answer,
-and handwritten hand-ins (pen_and_paper.pdf or photos).
+"""The students' pen-and-paper answers: the TOML answer file of an exercise's answer sheet
+(`exercise.AnswerSheet`: its file name, tables and answers), read answer by answer, and
+handwritten hand-ins (a PDF or photos) that go to a tutor.
 
 A problem with one answer (a value of the wrong kind, text that cannot be read, a misspelt
 name) stays with that answer: its item reports it. Only a file that is not UTF-8 TOML at all is
@@ -16,22 +17,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.errors import SubmissionError
 from autograder.answers.expressions import Expression, number
 from autograder.answers.notation import drop_label, plain
+from autograder.errors import SubmissionError
+from autograder.exercise import AnswerSheet
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "reference" / "pen_and_paper_template.toml"
-FILE = "pen_and_paper.toml"
 MAX_BYTES = 100_000
-ANSWERS = {  # (table, name) -> kind of value; the template and the checks use exactly these names
-    ("a", "i"): "expression", ("a", "ii"): "expression", ("a", "iii"): "expression",
-    ("a", "iv"): "expression", ("a", "v"): "expression",
-    ("b", "proof"): "text",
-    ("c", "loss_before"): "number", ("c", "loss_after"): "number", ("c", "gradient"): "pair",
-    ("c", "A_updated"): "pair", ("c", "ii"): "text", ("c", "iii_gradient"): "pair",
-    ("c", "iii_remark"): "text",
-}
-TABLES = ("a", "b", "c")
 
 
 class WrongKind(SubmissionError):
@@ -40,6 +31,7 @@ class WrongKind(SubmissionError):
 
 @dataclass
 class AnswerFile:
+    sheet: AnswerSheet                             # what the exercise asks for
     name: str | None = None                        # the TOML file handed in; None without one
     values: dict = field(default_factory=dict)     # (table, name) -> the value as written
     found_as: dict = field(default_factory=dict)   # (table, name) -> where a misspelt answer was found
@@ -65,13 +57,18 @@ def _blank(value) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def _table(key: str) -> str | None:
-    found = re.fullmatch(r"(?:part|task|exercise)?[\s_.-]*([abc])\)?", key.strip().lower())
+def _tables(sheet: AnswerSheet) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t, _ in sheet.schema))
+
+
+def _table(sheet: AnswerSheet, key: str) -> str | None:
+    tables = "|".join(re.escape(t) for t in _tables(sheet))
+    found = re.fullmatch(rf"(?:part|task|exercise)?[\s_.-]*({tables})\)?", key.strip().lower())
     return found.group(1) if found else None
 
 
-def _answer_name(table: str, key: str, taken: dict) -> str | None:
-    names = [n for t, n in ANSWERS if t == table]
+def _answer_name(sheet: AnswerSheet, table: str, key: str, taken: dict) -> str | None:
+    names = [n for t, n in sheet.schema if t == table]
     exact = next((n for n in names if n.lower() == key.strip().lower()), None)
     if exact or len(key) <= 3:
         return exact
@@ -81,21 +78,24 @@ def _answer_name(table: str, key: str, taken: dict) -> str | None:
 
 def _place(answers: dict, file: AnswerFile) -> None:
     """Every entry of the file to the answer it is meant for; the rest to `ignored`."""
-    loose = {k: v for k, v in answers.items() if not isinstance(v, dict) or _table(k) is None}
+    sheet = file.sheet
+    loose = {k: v for k, v in answers.items() if not isinstance(v, dict) or _table(sheet, k) is None}
     for key, content in answers.items():
-        table = _table(key) if isinstance(content, dict) else None
+        table = _table(sheet, key) if isinstance(content, dict) else None
         for name, value in (content.items() if table else ()):
             _put(file, table, name, value, f"[{key}] {name}")
     for key, value in loose.items():  # an answer outside its table: placed when its name is unique
-        owners = [t for t in TABLES if _answer_name(t, key, file.values)]
+        owners = [t for t in _tables(sheet) if _answer_name(sheet, t, key, file.values)]
         if len(owners) == 1:
             _put(file, owners[0], key, value, f"{key} outside any table")
         else:
-            file.ignored.append(f"{key} is not an answer of the sheet (the answers go under [a], [b] and [c]); ignored")
+            tables = [f"[{t}]" for t in _tables(sheet)]
+            under = " and ".join([", ".join(tables[:-1]), tables[-1]] if len(tables) > 1 else tables)
+            file.ignored.append(f"{key} is not an answer of the sheet (the answers go under {under}); ignored")
 
 
 def _put(file: AnswerFile, table: str, key: str, value, where: str) -> None:
-    name = _answer_name(table, key, file.values)
+    name = _answer_name(file.sheet, table, key, file.values)
     if name is None or (table, name) in file.values:
         file.ignored.append(f"{where} is not an answer of the sheet (or a second one); ignored")
         return
@@ -104,10 +104,10 @@ def _put(file: AnswerFile, table: str, key: str, value, where: str) -> None:
         file.found_as[(table, name)] = where
 
 
-def load_answers(path: Path) -> AnswerFile:
+def load_answers(path: Path, sheet: AnswerSheet) -> AnswerFile:
     """The answer file, read answer by answer; a file that cannot be read at all gets a `problem`."""
     path = Path(path)
-    file = AnswerFile(name=path.name)
+    file = AnswerFile(sheet, name=path.name)
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
@@ -123,19 +123,20 @@ def load_answers(path: Path) -> AnswerFile:
     except UnicodeDecodeError:
         file.problem = f"{path.name}: not UTF-8 text (save it as UTF-8)"
     except tomllib.TOMLDecodeError as exc:
-        file.problem = (f"{path.name}: not valid TOML ({exc}); compare it with the hand-out's {FILE} "
-                        "(each answer as name = \"text in quotes\" under [a], [b] or [c])")
+        under = " or ".join(f"[{t}]" for t in _tables(sheet))
+        file.problem = (f"{path.name}: not valid TOML ({exc}); compare it with the hand-out's {sheet.filename} "
+                        f"(each answer as name = \"text in quotes\" under {under})")
     else:
-        if "c_iii_policy" in answers:  # the grader's key shares the answer file's name
-            file.problem = (f"{path.name}: this is the grader's key (reference/pen_and_paper_key.toml), not an "
-                            f"answer file; hand in the hand-out's {FILE} with your answers")
+        if any(marker in answers for marker in sheet.key_markers):  # the grader's key, handed in
+            file.problem = (f"{path.name}: this is the grader's key, not an answer file; hand in the "
+                            f"hand-out's {sheet.filename} with your answers")
         else:
             _place(answers, file)
     return file
 
 
 def expression(value, variables: tuple, *, item: str) -> Expression:
-    """An answer of 2.1a; Unreadable or WrongKind when it cannot be one."""
+    """An expression answer; Unreadable or WrongKind when it cannot be one."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = repr(value)  # a constant is an expression too
     if not isinstance(value, str):
@@ -206,7 +207,7 @@ def text(value) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def blank_answer_file() -> str:
+def blank_answer_file(sheet: AnswerSheet) -> str:
     """The hand-out's answer file: every answer blank, instructions in comments."""
-    return TEMPLATE.read_text(encoding="utf-8")
+    return sheet.template.read_text(encoding="utf-8")
 

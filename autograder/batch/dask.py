@@ -31,7 +31,7 @@ class ClusterError(HarnessError):
     """The Dask cluster cannot be reached, or its workers cannot grade."""
 
 
-def dask_executor(scheduler: str) -> "DaskExecutor":
+def dask_executor(scheduler: str) -> DaskExecutor:
     """`tcp://HOST:8786`: a running cluster; `local` or `local:N`: N worker processes here
     (one per core by default), one thread each, for a one-machine try."""
     try:
@@ -76,7 +76,7 @@ class DaskExecutor(cf.Executor):
             raise RuntimeError("cannot submit after shutdown")
         # the partial keeps fn's keywords apart from Client.submit's own
         task = self.client.submit(functools.partial(fn, *args, **kwargs), pure=False, retries=RETRIES)
-        mirror = cf.Future()
+        mirror: cf.Future = cf.Future()
         with self._lock:
             self._running[mirror] = task
         mirror.add_done_callback(lambda f: f.cancelled() and task.status != "cancelled" and task.cancel())

@@ -13,59 +13,53 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-import checks
-from autograder import __version__
-from checks import data
 from autograder.batch import executors
-from autograder.reports import html as outputs
-from autograder.intake.discover import Submission, discover, unpack
-from autograder.errors import DataError, SubmissionError
-from autograder.reports.text import write_atomic
-from autograder.checking.verdicts import ERROR, ItemResult, Result
-from autograder.intake.stage import HANDWRITTEN_FOLDER
 from autograder.batch.store import Store, content_key
+from autograder.checking.verdicts import ERROR
+from autograder.errors import DataError, SubmissionError
+from autograder.exercise import Exercise, load
+from autograder.intake.discover import Submission, discover, unpack
+from autograder.intake.stage import HANDWRITTEN_FOLDER
+from autograder.pipeline import unusable
+from autograder.reports import html
+from autograder.reports.text import write_atomic
 
 
-def failed_result(submission: str, dataset: str, why: str) -> Result:
-    """Every item at zero with the reason: for input the grader cannot use at all."""
-    items = [ItemResult(c.spec.id, c.spec.title, c.spec.section, 0.0, c.spec.points, ERROR, why, 0.0)
-             for c in checks.all_checks()]
-    return Result(submission, items, dataset, __version__, [why])
-
-
-def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
-              fingerprint: str | None = None) -> tuple[dict, dict[str, str]]:
+def grade_one(sub: Submission, key: str, *, exercise: str, data: dict, quick: bool,
+              fingerprint: str | None = None) -> tuple[dict, dict[str, str | bytes]]:
     """Grade one student in a worker (a local process or a cluster node); raises only when
     the worker cannot see the coordinator's files (data with another `fingerprint`, a
     missing submission): a failed task is graded again on the next run, a result is not.
 
     Returns the result record and the executed notebooks' text: the coordinating process
     writes everything, so the store has one writer whatever runs the grading."""
-    from autograder.pipeline import grade
+    from autograder.pipeline import grade  # imports the kernel machinery: in the worker only
 
-    dataset = data.resolve(data_dir, pcl=pcl)
-    if fingerprint and dataset.fingerprint != fingerprint:  # e.g. a cluster node's own $MNIST_DIR
-        raise DataError(f"this worker grades with other data ({dataset.description}); give --data and "
-                        "--pcl paths that every worker sees, with the same files")
+    found = load(exercise)
+    dataset = found.data(**data)
+    if fingerprint and dataset.fingerprint != fingerprint:  # e.g. a cluster node's own data folder
+        raise DataError(f"this worker grades with other data ({dataset.description}); give data options "
+                        "with paths that every worker sees, with the same files")
     if missing := [p for p in sub.paths if not p.exists()]:  # not the student's fault: no grade
         raise DataError(f"{missing[0]}: not found on this worker; the course folder must be at the "
                         "same path on every worker")
     started = time.monotonic()
     target = sub.paths if len(sub.paths) > 1 else sub.paths[0]
-    notebooks: dict[str, str] = {}
+    notebooks: dict[str, str | bytes] = {}
     # one BLAS thread in the worker too (its kernels get it from their environment), so that
     # -j N workers on N cores do not oversubscribe them
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory(prefix="edf-kept-") as kept:
         try:
-            result = grade(target, quick=quick, dataset=dataset, keep_notebooks=Path(kept), parallel=False)
+            result = grade(target, exercise=found, quick=quick, dataset=dataset, keep_notebooks=Path(kept),
+                           parallel=False)
         except SubmissionError as exc:
-            result = failed_result(sub.student, dataset.description, str(exc))
+            result = unusable(sub.student, found, dataset.description, str(exc))
         except Exception:  # a grader bug must cost this student a review, not the batch its run
-            result = failed_result(sub.student, dataset.description,
-                                   "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
+            result = unusable(sub.student, found, dataset.description,
+                              "internal grader error (reported to the instructor):\n" + traceback.format_exc(limit=6))
         for path in Path(kept).glob("*.ipynb"):
             notebooks[path.name] = path.read_text(encoding="utf-8")
-        for path in sorted((Path(kept) / HANDWRITTEN_FOLDER).glob("*")):  # 2.1 on paper, for the tutor
+        for path in sorted((Path(kept) / HANDWRITTEN_FOLDER).glob("*")):  # answers on paper, for the tutor
             notebooks[f"{HANDWRITTEN_FOLDER}/{path.name}"] = path.read_bytes()
     result.submission = sub.student
     result.duration = time.monotonic() - started
@@ -73,25 +67,28 @@ def grade_one(sub: Submission, key: str, *, data_dir, pcl, quick: bool,
     return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id, "identity": identity}, notebooks
 
 
-def save(store: Store, record: dict, notebooks: dict[str, str | bytes]) -> None:
+def save(store: Store, record: dict, notebooks: dict[str, str | bytes], exercise: Exercise) -> None:
     """Write one student's outputs; result.json goes last and marks them done. Executed
-    notebooks (text) go to notebooks/, handwritten 2.1 pages (bytes) to handwritten/."""
+    notebooks (text) go to notebooks/, handwritten pages (bytes) to handwritten/."""
     folder = store.folder(record["safe_id"])
     for name, content in notebooks.items():
         write_atomic(folder / (name if isinstance(content, bytes) else f"notebooks/{name}"), content)
-    outputs.write_student(folder, outputs.result_from_record(record), record)
+    html.write_student(folder, record, exercise)
 
 
-def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, pcl=None,
-              only: list[str] | None = None, regrade: bool = False, quick: bool = False,
+def grade_all(root: Path, out: Path, *, exercise: Exercise | str | None = None, data: dict | None = None,
+              jobs: int | None = None, only: list[str] | None = None, regrade: bool = False, quick: bool = False,
               scheduler: str | None = None) -> int:
-    dataset = data.resolve(data_dir, pcl=pcl)
+    """Grade every submission under `root` (a folder, or an LMS's download-all zip) into
+    `out`, resumably; returns how many students could not be graded or met a grader error."""
+    exercise, data = load(exercise), dict(data or {})
+    dataset = exercise.data(**data)
     print(f"Data: {dataset.description}", file=sys.stderr)
     root = Path(root).resolve()  # absolute: workers may start elsewhere
     if root.is_file() and root.suffix.lower() == ".zip":  # an LMS's "download all" archive
         root = unpack(root, Path(out).resolve() / "download")
         print(f"unpacked into {root}", file=sys.stderr)
-    subs, problems = discover(root)
+    subs, problems = discover(root, exercise)
     for p in problems:
         print(f"skipped: {p}", file=sys.stderr)
     if only:
@@ -99,7 +96,7 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
     store = Store(out)
     todo = []
     for sub in subs:
-        key = content_key(sub.paths, fingerprint=dataset.fingerprint, quick=quick)
+        key = content_key(sub.paths, fingerprint=f"{exercise.name}|{dataset.fingerprint}", quick=quick)
         if regrade or not store.is_current(sub.safe_id, key):
             todo.append((sub, key))
         elif sub.identity and (record := store.load(sub.safe_id)).get("identity") != sub.identity.to_dict():
@@ -109,7 +106,7 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
     failed = 0
     with executors.make(scheduler, jobs) as pool, \
             tqdm(total=len(todo), unit="sub", file=sys.stderr, dynamic_ncols=True) as bar:
-        pending = {pool.submit(grade_one, sub, key, data_dir=data_dir, pcl=pcl, quick=quick,
+        pending = {pool.submit(grade_one, sub, key, exercise=exercise.name, data=data, quick=quick,
                                fingerprint=dataset.fingerprint): sub
                    for sub, key in todo}
         try:
@@ -119,7 +116,7 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
                     sub = pending.pop(fut)
                     try:
                         record, notebooks = fut.result()
-                        save(store, record, notebooks)
+                        save(store, record, notebooks, exercise)
                         failed += any(i["status"] == ERROR for i in record["items"])
                     except Exception as exc:  # the worker process itself died
                         failed += 1
@@ -131,6 +128,6 @@ def grade_all(root: Path, out: Path, *, jobs: int | None = None, data_dir=None, 
             print("\ninterrupted: finished submissions are saved; run the same command to resume",
                   file=sys.stderr)
             raise
-    outputs.write_course(out, store.all(), problems)
+    html.write_course(out, store.all(), problems, exercise)
     print(f"wrote {out / 'grades.csv'} and {out / 'summary.html'}", file=sys.stderr)
-    return 0
+    return failed

@@ -15,9 +15,9 @@ from autograder.errors import EvidenceMissing
 @dataclass
 class Evidence:
     quick: bool = False
-    pen_and_paper: Any = None             # pen_and_paper.AnswerFile, None when nothing was handed in
-    pen_and_paper_problem: str = ""       # why it is None
-    dataset: Any = None                   # checks.data.Dataset
+    answer_file: Any = None               # answers.sheet.AnswerFile, None when nothing was handed in
+    answer_problem: str = ""              # why it is None
+    dataset: Any = None                   # the exercise's data (exercise.Dataset)
     plans: dict[str, Any] = field(default_factory=dict)       # kind -> plan.NotebookPlan
     files: dict[str, str] = field(default_factory=dict)       # kind -> notebook file name
     notebooks: dict[str, Any] = field(default_factory=dict)   # kind -> capture.NotebookEvidence
@@ -48,8 +48,8 @@ class Evidence:
     def kinds_read(self) -> set[str]:
         return {self._kind(key) for key in self.read}
 
-    def answers(self) -> dict:
-        if self.pen_and_paper is None:
-            raise EvidenceMissing(self.pen_and_paper_problem or "no pen-and-paper answer file was submitted")
-        return self.pen_and_paper
-
+    def answers(self):
+        """The answer file (answers.sheet.AnswerFile), or EvidenceMissing saying why there is none."""
+        if self.answer_file is None:
+            raise EvidenceMissing(self.answer_problem or "no answer file was submitted")
+        return self.answer_file

@@ -24,7 +24,7 @@ class Check:
 
 
 def check(id: str, title: str, points: float, *, slow: bool = False):
-    """Declare a graded item: `@check("2.3d-relu", "ReLU forward and backward", 1.5)`.
+    """Declare a graded item: `@check("4.2d-relu", "ReLU forward and backward", 1.5)`.
     `slow` items need full training: quick mode reports them as skipped."""
     def register(fn):
         declared = _BY_MODULE.setdefault(fn.__module__, [])

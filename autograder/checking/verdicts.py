@@ -1,41 +1,64 @@
-"""Items, verdicts and results: the plain data that checks return and reports read."""
+"""Items, verdicts and results: the plain data that checks return and reports read.
+
+A verdict carries structured `data` beside its message (e.g. which of two disputed keys a
+student gave): reports read that, never the wording of a message.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
-PASS, FAIL, ERROR, MANUAL, NOT_FOUND, SKIPPED = "pass", "fail", "error", "manual", "not found", "skipped"
-STATUSES = (PASS, FAIL, ERROR, MANUAL, NOT_FOUND, SKIPPED)
+
+class Status(StrEnum):
+    """What became of an item; the values are what records, CSV files and pages show."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"            # a grader bug: a person looks at it
+    MANUAL = "manual"          # waits for a tutor; its points are a suggestion
+    NOT_FOUND = "not found"    # the submission holds no evidence for it
+    SKIPPED = "skipped"        # not graded in this mode (quick)
+
+
+PASS, FAIL, ERROR, MANUAL, NOT_FOUND, SKIPPED = Status  # the names every module uses
+AUTOMATIC_DONE = (MANUAL, SKIPPED)  # statuses that say nothing about automatic success
+
+
+def automatic_passed(statuses) -> bool:
+    """Every item the grader decided itself passed (exit codes, CI verdicts)."""
+    return all(s == PASS for s in statuses if s not in AUTOMATIC_DONE)
 
 
 @dataclass(frozen=True)
 class ItemSpec:
     """One gradable item of the sheet, declared next to the check that grades it."""
 
-    id: str            # e.g. "2.3d-relu"
+    id: str            # e.g. "4.2d-relu": its section is the longest section id it starts with
     title: str
     points: float
-    section: str       # "2.1", "2.2" or "2.3"
+    section: str       # the exercise's section it belongs to (from the id)
     slow: bool = False  # needs full training; reported as skipped in quick mode
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     fraction: float  # share of the item's points earned (suggested share for MANUAL)
     message: str
+    data: dict = field(default_factory=dict)  # structured facts for reports
 
 
-def passed(message: str = "") -> Verdict:
-    return Verdict(PASS, 1.0, message)
+def passed(message: str = "", **data) -> Verdict:
+    return Verdict(PASS, 1.0, message, data)
 
 
-def failed(message: str, fraction: float = 0.0) -> Verdict:
-    return Verdict(FAIL, fraction, message)
+def failed(message: str, fraction: float = 0.0, **data) -> Verdict:
+    return Verdict(FAIL, fraction, message, data)
 
 
-def manual(message: str, suggested: float) -> Verdict:
+def manual(message: str, suggested: float, **data) -> Verdict:
     """Needs a human; `suggested` is the share of points the keywords suggest."""
-    return Verdict(MANUAL, suggested, message)
+    return Verdict(MANUAL, suggested, message, data)
 
 
 def skipped(message: str) -> Verdict:
@@ -49,10 +72,11 @@ class ItemResult:
     section: str
     points: float
     max_points: float
-    status: str
+    status: Status
     message: str
     duration: float
     where: str = ""   # the notebook cell(s) the evidence came from
+    data: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -67,7 +91,8 @@ class Result:
     duration: float = 0.0
     figures: dict = field(default_factory=dict)  # plain data for the feedback plots
     flags: list[dict] = field(default_factory=list)  # integrity flags for a person (integrity.Flag)
-    pen_and_paper: dict = field(default_factory=dict)  # 2.1 handed in as {"file": name or None, "handwritten": [names]}
+    answer_sheet: dict = field(default_factory=dict)  # {"file": name or None, "handwritten": [names]}
+    exercise: dict = field(default_factory=dict)  # name, title, sections (Exercise.describe())
 
     @property
     def max_score(self) -> float:
@@ -86,6 +111,11 @@ class Result:
     def suggested_score(self) -> float:
         return round(sum(i.points for i in self.items), 3)
 
+    @property
+    def all_automatic_passed(self) -> bool:
+        """Every item that the grader decided itself passed (the CLI's exit code, CI's verdict)."""
+        return automatic_passed(i.status for i in self.items)
+
     def to_dict(self) -> dict:
         return {
             "submission": self.submission,
@@ -100,5 +130,17 @@ class Result:
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
             "flags": self.flags,
-            "pen_and_paper": self.pen_and_paper,
+            "answer_sheet": self.answer_sheet,
+            "exercise": self.exercise,
         }
+
+
+def result_from_record(record: dict) -> Result:
+    """The Result a record (`Result.to_dict()` plus a batch's keys) was made from."""
+    names = ItemResult.__dataclass_fields__
+    items = [ItemResult(**{k: v for k, v in i.items() if k in names}) for i in record["items"]]
+    for item in items:
+        item.status = Status(item.status)
+    return Result(record["submission"], items, record.get("dataset", ""), record.get("grader_version", ""),
+                  list(record.get("notes", [])), record.get("duration", 0.0), record.get("figures", {}),
+                  list(record.get("flags", [])), record.get("answer_sheet", {}), record.get("exercise", {}))

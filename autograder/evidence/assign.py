@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.evidence.capture import NotebookEvidence, Snapshot
 from autograder.errors import EvidenceMissing
+from autograder.evidence.capture import NotebookEvidence, Snapshot
 from autograder.evidence.graph import Graph
 from autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
 
@@ -101,8 +101,8 @@ class _Assigner:
         self.sweeps = _sweep_cells(plan, evidence.snapshots)
         sweep_cells = {s.cell for snaps in self.sweeps.values() for s in snaps}
         records = _records(evidence.snapshots, sweep_cells)
-        self.trained = [r for r in records if r.graph.has_loss()]
-        self.plots = [r for r in records if not r.graph.has_loss()]
+        self.trained = [r for r in records if r.graph.has_loss(plan.losses)]
+        self.plots = [r for r in records if not r.graph.has_loss(plan.losses)]
         self.first_sweep = min(sweep_cells, default=None)
         self.owner: dict[int, str] = {}   # id(record) -> slot key
 
@@ -154,13 +154,13 @@ class _Assigner:
             after = [chosen[s.key].born for s in slots[n + 1:] if s.key in chosen]
             start = max(before, default=-1)
             end = min(after, default=self.first_sweep)
-            pick = next((r for r in self.trained if id(r) not in self.owner and r.born > start
-                         and (end is None or r.born < end)), None)
-            if pick is None:
+            record = next((r for r in self.trained if id(r) not in self.owner and r.born > start
+                           and (end is None or r.born < end)), None)
+            if record is None:
                 self.ev.missing[slot.key] = self._missing(slot, start, end)
                 continue
-            chosen[slot.key] = pick
-            self.owner[id(pick)] = slot.key
+            chosen[slot.key] = record
+            self.owner[id(record)] = slot.key
         return chosen
 
     def plot_slots(self, chosen: dict[str, Record]) -> dict[str, Record]:

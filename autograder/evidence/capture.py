@@ -7,16 +7,18 @@ is decided afterwards, by what the graphs are (`assign.py`), not by where the co
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from autograder.kernel import exchange
 from autograder.errors import KernelCallError
-from autograder.kernel.session import GLOBALS, CellRun, KernelSession
 from autograder.evidence.graph import Graph, from_files
 from autograder.evidence.plan import NotebookPlan
+from autograder.kernel import exchange
+from autograder.kernel.session import GLOBALS, CellRun, KernelSession
 
 DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
@@ -39,7 +41,7 @@ class Snapshot:
 @dataclass
 class NotebookEvidence:
     kind: str
-    nb: object = None
+    nb: Any = None                  # the executed notebook (nbformat.NotebookNode)
     runs: list[CellRun] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
     captures: dict[str, dict] = field(default_factory=dict)   # capture key -> evidence
@@ -49,28 +51,11 @@ class NotebookEvidence:
     stashed: list[str] = field(default_factory=list)          # definitions kept for later calls
 
 
-class GraderInputs(dict):
-    """The arrays the grader sends into kernels, by the names plans use, each made on first use."""
-
-    def __init__(self, dataset, quick: bool):
-        super().__init__()
-        self._make = {
-            "points": lambda: dataset.pcl()[0],
-            "heldout": lambda: dataset.arrays("heldout")[0],
-            "test": lambda: dataset.arrays("test", quick=quick)[0],
-            # the course's run_epoch defect evaluates the first training images instead
-            "trainhead": lambda: dataset.arrays("train", quick=quick, limit=len(self["test"]))[0],
-        }
-
-    def __missing__(self, name: str) -> np.ndarray:
-        self[name] = value = self._make[name]()
-        return value
-
-
 def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> Snapshot:
     snap = Snapshot(run.index, run)
     try:
-        report = exchange.read_json(session.call("snapshot", GLOBALS, plan.watched()) / "snapshot.json")
+        report = exchange.read_json(session.call("snapshot", GLOBALS, plan.watched(), list(plan.losses))
+                                    / "snapshot.json")
         snap.names = dict(report.get("names") or {})
         snap.lists = {str(k): v for k, v in dict(report.get("lists") or {}).items() if isinstance(v, list)}
         snap.tampered = [str(t) for t in report.get("tampered") or []]
@@ -82,13 +67,13 @@ def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> 
     return snap
 
 
-def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: GraderInputs) -> dict:
+def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: Mapping) -> dict:
     """Weights, and the graph's output on grader inputs (a trained model) or the values it
     drew (a plot), taken now: later cells rebind and retrain."""
-    plot = not graph.has_loss()
+    plot = not graph.has_loss(plan.losses)
     record: dict = {}
     try:
-        out = session.call("describe_graph", GLOBALS, plot)
+        out = session.call("describe_graph", GLOBALS, plot, list(plan.losses))
         arrays = exchange.read_arrays(out / "params.npz")
         record["graph"] = from_files(exchange.read_json(out / "graph.json"),
                                      {k: v for k, v in arrays.items() if k.startswith("p")})
@@ -98,7 +83,7 @@ def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: G
         feed = session.exchange / "inputs.npz"
         exchange.write_arrays(feed, **{n: inputs[n] for n in plan.inputs})
         try:
-            out = session.call("evaluate", str(feed), GLOBALS, plan.classes)
+            out = session.call("evaluate", str(feed), GLOBALS, plan.classes, list(plan.losses))
         finally:
             feed.unlink(missing_ok=True)
         record["eval"] = exchange.read_arrays(out / "eval.npz")
@@ -109,18 +94,18 @@ def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: G
 
 def _wanted(plan: NotebookPlan, graph: Graph) -> bool:
     """Trained models always; graphs without a loss only where the plan draws plots."""
-    if graph.has_loss():
+    if graph.has_loss(plan.losses):
         return True
     shape = graph.input_shape()
     return any(s.kind == "plot" for s in plan.slots) and shape is not None and len(shape) == 2
 
 
-def run_notebook(session: KernelSession, plan: NotebookPlan, dataset, *, quick: bool) -> NotebookEvidence:
-    """Execute every cell, snapshotting after each; capture graphs when they change."""
+def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) -> NotebookEvidence:
+    """Execute every cell, snapshotting after each; capture graphs when they change, with
+    their output on the grader `inputs` (arrays by the names the plan uses)."""
     from autograder.evidence.assign import assign
 
     evidence = NotebookEvidence(plan.kind, session.nb)
-    inputs = GraderInputs(dataset, quick)
     last_state = None
     for index, cell in enumerate(session.nb.cells):
         if cell.cell_type != "code":

@@ -46,7 +46,7 @@ def _examples(items: list[str]) -> str:
     return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
-def notebook_flags(name: str, evidence, events: list[str] = ()) -> list[Flag]:
+def notebook_flags(name: str, evidence, events: tuple[str, ...] | list[str] = ()) -> list[Flag]:
     """Flags from one notebook's run: snapshots, cell errors, sandbox events, its source."""
     flags: list[Flag] = []
     seen: set[str] = set()

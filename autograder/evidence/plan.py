@@ -16,7 +16,7 @@ Layers = tuple[tuple[str, tuple[int, int] | None], ...]
 
 @dataclass(frozen=True)
 class GraphSlot:
-    key: str                     # capture key the checks read, e.g. "2.3a-train"
+    key: str                     # capture key the checks read, e.g. "4.2a-train"
     layers: Layers               # the expected chain from input (excluded) to output
     kind: str = "train"          # "train": a graph with a loss; "plot": a graph on a grid
     of: str | None = None        # plot: the train slot whose model it draws
@@ -25,7 +25,7 @@ class GraphSlot:
 
 @dataclass(frozen=True)
 class Sweep:
-    key: str                     # "2.3f": capture keys are "<key>-<activation id>"
+    key: str                     # "4.2f": capture keys are "<key>-<activation id>"
     lists: tuple[str, str]       # (train errors, test errors), one value per configuration
     configs_name: str            # the list of configurations the notebook loops over
     configs: tuple               # its values, as the hand-out gives them
@@ -36,12 +36,13 @@ class Sweep:
 
 @dataclass(frozen=True)
 class NotebookPlan:
-    kind: str                              # "pcl", "image"
+    kind: str                              # which notebook, e.g. "regression"
     classes: int                           # width of the model's output
     inputs: tuple[str, ...]                # grader inputs evaluated on every trained graph
     slots: tuple[GraphSlot, ...] = ()
     sweeps: tuple[Sweep, ...] = ()
     definitions: dict[str, str] = field(default_factory=dict)  # capture key -> name
+    losses: tuple[str, ...] = ("CrossEntropyLoss",)  # node classes that make a graph a trained model
 
     def watched(self) -> list[str]:
         """Every name the snapshots record after each cell."""

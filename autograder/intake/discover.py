@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.errors import SubmissionError
+from autograder.exercise import load
 from autograder.intake import lms_names as names
-from autograder.intake.stage import ANSWERS, HANDWRITTEN_NAMES, NOTEBOOKS, _unzip
+from autograder.intake.archives import unzip
 
-KNOWN_FILES = tuple(NOTEBOOKS.values()) + (ANSWERS,) + HANDWRITTEN_NAMES
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STUDENT_FILES = (".ipynb", ".zip", ".toml")
 MAX_WRAPPERS = 5  # ILIAS nests the students' folders in <exercise>/<assignment>/Submissions/
@@ -42,7 +42,7 @@ def unpack(archive: Path, dest: Path) -> Path:
     if dest.is_symlink():
         raise SubmissionError(f"{dest}: a symbolic link; remove it and run again")
     shutil.rmtree(dest, ignore_errors=True)
-    return _unzip(Path(archive), dest, max_bytes=MAX_DOWNLOAD_BYTES, max_members=MAX_DOWNLOAD_MEMBERS)
+    return unzip(Path(archive), dest, max_bytes=MAX_DOWNLOAD_BYTES, max_members=MAX_DOWNLOAD_MEMBERS)
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -56,7 +56,7 @@ def _is_lms(entry: Path) -> bool:
 def _submissions_folder(root: Path, problems: list[str]) -> Path:
     """Where the students' entries are: `root`, or the folder that wrappers around them lead to
     (one sub-folder each, no student files), provided the students there have LMS names."""
-    here, skipped = root, []
+    here, skipped = root, list[str]()
     for _ in range(MAX_WRAPPERS):
         entries = _visible(here)
         if here != root and any(_is_lms(e) for e in entries):
@@ -70,7 +70,16 @@ def _submissions_folder(root: Path, problems: list[str]) -> Path:
     return root
 
 
-def discover(root: Path) -> tuple[list[Submission], list[str]]:
+def known_files(exercise) -> tuple[str, ...]:
+    """The file names a flat export prefixes with a student's name."""
+    sheet = exercise.answers
+    return tuple(exercise.files.values()) + ((sheet.filename, *sheet.handwritten_names) if sheet else ())
+
+
+def discover(root: Path, exercise=None) -> tuple[list[Submission], list[str]]:
+    """The submissions under `root` (what the exercise recognises as a student's files), and
+    what is there but is none."""
+    known = known_files(load(exercise))
     subs: dict[object, Submission] = {}
     problems: list[str] = []
     root = _submissions_folder(Path(root), problems)
@@ -92,10 +101,10 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
         elif entry.suffix.lower() == ".zip":
             add(entry.stem, entry.stem, entry)
         else:
-            suffix = next((k for k in KNOWN_FILES if entry.name.endswith(k) and entry.name != k), None)
+            suffix = next((k for k in known if entry.name.endswith(k) and entry.name != k), None)
             if suffix is None:
                 problems.append(f"{entry.name}: not a folder, a .zip, or a file named <student>_"
-                                f"{{{', '.join(KNOWN_FILES)}}}; ignored")
+                                f"{{{', '.join(known)}}}; ignored")
                 continue
             student = entry.name[: -len(suffix)].rstrip("_- ")
             add(student, student, entry)

@@ -6,6 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from autograder.exercise import load
 from autograder.integrations.classroom import workflow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,8 @@ def _files():
             yield from (p for p in sorted(path.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def gradescope(out: Path, *, hidden_until_due: list[str] = (), quick: bool = False) -> Path:
+def gradescope(out: Path, *, exercise: str | None = None, hidden_until_due: tuple[str, ...] = (),
+               quick: bool = False) -> Path:
     """The autograder zip. Gradescope unpacks it into /autograder/source and runs setup.sh
     once, then /autograder/run_autograder (a copy of ours) for every submission."""
     out = Path(out)
@@ -49,12 +51,13 @@ def gradescope(out: Path, *, hidden_until_due: list[str] = (), quick: bool = Fal
             zf.writestr(info, text)
         for path in _files():
             zf.write(path, str(path.relative_to(ROOT)))
-        zf.writestr("config.json", json.dumps({"hidden_until_due": list(hidden_until_due), "quick": quick}))
+        zf.writestr("config.json", json.dumps({"exercise": load(exercise).name,
+                                               "hidden_until_due": list(hidden_until_due), "quick": quick}))
     return out
 
 
-def github(out: Path) -> Path:
+def github(out: Path, *, exercise: str | None = None) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(workflow())
+    out.write_text(workflow(name=exercise))
     return out

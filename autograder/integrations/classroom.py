@@ -11,28 +11,28 @@ from __future__ import annotations
 import base64
 import json
 
-import checks
+from autograder import exercise
+from autograder.checking.verdicts import MANUAL, PASS, SKIPPED, automatic_passed
 
 RUNNER = "edf-autograder"
 
 
 def payload(result: dict) -> str:
     """The base64 runner payload for a result dict (Result.to_dict())."""
-    tests = [{"name": f"{i['id']} {i['title']}", "status": "pass" if i["status"] in ("pass", "skipped") else "fail",
-              "score": i["points"] if i["status"] != "manual" else 0, "max_score": i["max_points"],
+    tests = [{"name": f"{i['id']} {i['title']}", "status": "pass" if i["status"] in (PASS, SKIPPED) else "fail",
+              "score": i["points"] if i["status"] != MANUAL else 0, "max_score": i["max_points"],
               "message": i["message"][:1000], "line_no": 0, "test_code": ""}
              for i in result["items"]]
-    automatic = [i for i in result["items"] if i["status"] != "manual"]
-    status = "pass" if all(i["status"] in ("pass", "skipped") for i in automatic) else "fail"
+    status = "pass" if automatic_passed(i["status"] for i in result["items"]) else "fail"
     body = {"version": 1, "status": status, "max_score": result["max_score"], "tests": tests}
     return base64.b64encode(json.dumps(body).encode()).decode()
 
 
-def workflow(*, harness: str = "edf-autograder", python: str = "3.11") -> str:
+def workflow(*, harness: str = "edf-autograder", python: str = "3.11", name: str | None = None) -> str:
     """The workflow for the students' assignment repositories (.github/workflows/classroom.yml).
 
     `harness` is what pip installs: a package name, a path or a VCS URL of this project."""
-    total = sum(c.spec.points for c in checks.all_checks())
+    total = sum(c.spec.points for c in exercise.load(name).checks())
     return f"""\
 name: Autograding Tests
 "on":

@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.batch.run import failed_result
 from autograder.errors import HarnessError
+from autograder.exercise import load
+from autograder.pipeline import grade, unusable
 from autograder.reports.gradescope import results_json
 from autograder.reports.text import write_atomic
 
@@ -23,22 +24,21 @@ def main() -> int:
     config_file = root / "source" / "config.json"
     config = json.loads(config_file.read_text()) if config_file.exists() else {}
     started = time.monotonic()
-    unusable = ""
+    why = ""
+    exercise = load(config.get("exercise"))
     try:
-        from autograder.pipeline import grade
-
-        record = grade(root / "submission", quick=bool(config.get("quick"))).to_dict()
+        record = grade(root / "submission", exercise=exercise, quick=bool(config.get("quick"))).to_dict()
         record.pop("figures", None)
     except HarnessError as exc:  # an unusable submission: a readable zero, not a crash
-        unusable = str(exc)
-        record = failed_result("submission", "", unusable).to_dict() | {"duration": time.monotonic() - started}
+        why = str(exc)
+        record = unusable("submission", exercise, "", why).to_dict() | {"duration": time.monotonic() - started}
     results = results_json(record)
     hidden = set(config.get("hidden_until_due", []))
     for test in results["tests"]:
         if test.get("number") in hidden and test.get("visibility") == "visible":
             test["visibility"] = "after_due_date"
-    if unusable:
-        results["output"] = f"The submission could not be graded: {unusable}"
+    if why:
+        results["output"] = f"The submission could not be graded: {why}"
     write_atomic(root / "results" / "results.json", json.dumps(results, indent=1))
     print(results["output"])
     return 0

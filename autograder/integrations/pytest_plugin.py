@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from autograder.checking.verdicts import AUTOMATIC_DONE, PASS
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("edf-autograder")
     group.addoption("--submission", type=Path, default=None,
                     help="grade this submission (folder, .zip or notebooks) with one test per item")
     group.addoption("--submission-quick", action="store_true", help="small data slice (like grader.py --quick)")
+    group.addoption("--submission-exercise", default=None, help="the exercise (name or module:NAME; default ex2)")
 
 
 class ItemTest(pytest.Item):
@@ -25,9 +28,9 @@ class ItemTest(pytest.Item):
 
     def runtest(self):
         status, message = self.item.status, self.item.message
-        if status in ("skipped", "manual"):
+        if status in AUTOMATIC_DONE:
             pytest.skip(f"{status}: {message[:200]}")
-        if status != "pass":
+        if status != PASS:
             raise ItemFailed(f"[{status}] {self.item.points:g}/{self.item.max_points:g} points: {message}")
 
     def repr_failure(self, excinfo):
@@ -47,5 +50,5 @@ def pytest_collection_modifyitems(session, config, items):
         return
     from autograder.pipeline import grade
 
-    result = grade(path, quick=config.getoption("submission_quick"))
+    result = grade(path, exercise=config.getoption("submission_exercise"), quick=config.getoption("submission_quick"))
     items[:] = [ItemTest.from_parent(session, name=f"{i.id} {i.title}", item=i) for i in result.items]

@@ -1,5 +1,5 @@
-"""The student hand-out: the reference notebooks with solutions stripped, the course
-files, the data and a blank pen-and-paper answer file.
+"""The student hand-out of an exercise: its reference notebooks with solutions stripped,
+the course's files, the data and a blank answer file.
 
 Placeholder convention (in the reference notebooks):
 
@@ -24,13 +24,12 @@ from pathlib import Path
 import nbformat
 
 from autograder.errors import HarnessError
-from autograder.intake.stage import NOTEBOOKS, REFERENCE
+from autograder.exercise import load
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\b\s*(.*)$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 ANSWER = re.compile(r"<!-- BEGIN ANSWER -->.*?<!-- END ANSWER -->", re.S)
 ANSWER_PLACEHOLDER = "*Your answer here.*"
-COURSE_FILES = ("edf.py", "mnist_loader.py")
 
 
 class MarkerError(HarnessError):
@@ -103,23 +102,27 @@ def solution_lines(nb) -> set[str]:
     return {line for line in inside - outside if len(line) > 3}
 
 
-def release(outdir: Path, *, dataset=None, quick: bool = False) -> list[Path]:
-    """Write the hand-out into `outdir` and return the paths written. `dataset` defaults
-    to `checks.data.resolve()`; `quick` stages its small slices (for tests)."""
-    from checks import data
+def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False) -> list[Path]:
+    """Write the exercise's hand-out into `outdir` (notebooks without solutions, the course's
+    files, the data, a blank answer file) and return the paths written. `dataset` defaults to
+    the exercise's data; `quick` stages its small slices (for tests)."""
     from autograder.answers.sheet import blank_answer_file
 
+    exercise = load(exercise)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in NOTEBOOKS.values():
-        nbformat.write(strip_notebook(nbformat.read(REFERENCE / name, as_version=4)), outdir / name)
+    for notebook in exercise.notebooks:
+        reference = nbformat.read(exercise.reference / notebook.filename, as_version=4)
+        nbformat.write(strip_notebook(reference), outdir / notebook.filename)
+        written.append(outdir / notebook.filename)
+    for name, source in exercise.handout_files.items():
+        shutil.copyfile(source, outdir / name)
         written.append(outdir / name)
-    for name in COURSE_FILES:
-        shutil.copyfile(REFERENCE / name, outdir / name)
-        written.append(outdir / name)
-    (dataset or data.resolve()).stage(outdir, quick=quick)
-    written += [outdir / "MNIST", outdir / "2d_pcl_dataset.npz"]
-    (outdir / "pen_and_paper.toml").write_text(blank_answer_file(), encoding="utf-8")
-    written.append(outdir / "pen_and_paper.toml")
+    before = set(outdir.iterdir())
+    (dataset or exercise.data()).stage(outdir, quick=quick)
+    written += sorted(set(outdir.iterdir()) - before)
+    if exercise.answers:
+        (outdir / exercise.answers.filename).write_text(blank_answer_file(exercise.answers), encoding="utf-8")
+        written.append(outdir / exercise.answers.filename)
     return written

@@ -91,7 +91,7 @@ def method() -> Method:
     return _find(os.environ.get(CGROUP_SWITCH, "auto").strip() or "auto")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _find(switch: str) -> Method:
     if not os.path.isdir("/proc/self/task"):
         return Method("none", missing="no /proc on this system")
@@ -312,7 +312,7 @@ def _remove(group: Path) -> None:
     log.warning("could not remove the cgroup %s", group)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sweep(base: Path) -> None:
     """Once per process: remove the kernels' cgroups of graders killed before they could."""
     for group in base.glob(f"{GROUP_PREFIX}*-*"):

@@ -46,8 +46,8 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type, default
 from zmq.utils.monitor import parse_monitor_message
 
-from autograder.kernel import memory_cap
 from autograder.errors import HarnessError
+from autograder.kernel import memory_cap
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def mechanism() -> Mechanism:
     return _detect(wanted)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _detect(wanted: str) -> Mechanism:
     root = os.geteuid() == 0
     if wanted == "off":
@@ -327,7 +327,7 @@ class CappedIOPub(AsyncZMQSocketChannel):
         self.poller.register(self.socket, zmq.POLLIN)
         self.poller.register(self.monitor, zmq.POLLIN)
 
-    async def get_msg(self, timeout: float | None = None) -> dict:
+    async def get_msg(self, timeout: float | None = None) -> dict:  # type: ignore[override]  # the async channel
         while not self.ready:
             events = dict(await self.poller.poll(None if timeout is None else int(timeout * 1000)))
             if not events:
@@ -338,7 +338,7 @@ class CappedIOPub(AsyncZMQSocketChannel):
                 self._take(await self.socket.recv_multipart())
         return self.ready.popleft()
 
-    def _take(self, frames: list[bytes]) -> None:
+    def _take(self, frames: list) -> None:
         _, frames = self.session.feed_identities(frames)
         msg = self.session.deserialize(frames, content=False)
         parent = msg["parent_header"].get("msg_id")
@@ -435,14 +435,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.uid is not None:
             os.chown(self.connection_file, self.uid, self.uid)
 
-    async def start_kernel(self, **kw) -> None:
+    async def start_kernel(self, **kw) -> None:  # type: ignore[override]  # the async manager
         if self.mech.name != "off":
             kw["env"] = _environ(kw.get("env") or dict(os.environ), self.mech, self.rundir)
         if self.mech.contained:
             kw["independent"] = True  # its parent is the sandbox's init: no parent polling
         await super().start_kernel(**kw)
         if self.cap is not None:
-            self.cap.watch(self.provisioner.process.pid)
+            self.cap.watch(self.provisioner.process.pid)  # type: ignore[attr-defined]  # a LocalProvisioner
 
     def release(self) -> None:
         """After shutdown: kill what is left of the kernel's tree, remove the run folder."""
@@ -456,7 +456,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self.rundir, ignore_errors=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sweep() -> None:
     """Once per process: remove the run folders of graders killed before they could."""
     for folder in Path(tempfile.gettempdir()).glob("edf-kernel-*-*"):

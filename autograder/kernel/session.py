@@ -23,8 +23,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from autograder.kernel import sandbox
 from autograder.errors import KernelCallError
+from autograder.kernel import sandbox
 
 PROBE_SOURCE = (Path(__file__).parent / "probe.py").read_text()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -92,7 +92,7 @@ class KernelSession:
         # one exchange folder per notebook: both notebooks share the working folder
         self.exchange = self.workdir / ".grader" / f"{time.monotonic_ns():x}"
         self.cell_timeout = cell_timeout
-        self.deadline = None
+        self.deadline: float | None = None
         self.notebook_timeout = notebook_timeout
         self.seed = seed
         self.env = kernel_env(threads)
@@ -108,7 +108,7 @@ class KernelSession:
         )
 
     # -- life cycle ------------------------------------------------------------------
-    def __enter__(self) -> "KernelSession":
+    def __enter__(self) -> KernelSession:
         try:
             return self._start()
         except BaseException:
@@ -116,7 +116,7 @@ class KernelSession:
             raise
 
     @_on_own_thread
-    def _start(self) -> "KernelSession":
+    def _start(self) -> KernelSession:
         self.exchange.mkdir(parents=True, exist_ok=True)
         # CPU seconds are a backstop for runaway processes; wall-clock limits come first
         cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
@@ -163,7 +163,7 @@ class KernelSession:
         return self._km.events()
 
     def _inject(self) -> None:
-        """Seed the kernel (the course seeds only from 2.3d on) and load the probe module."""
+        """Seed the kernel (hand-outs seed only some cells themselves) and load the probe module."""
         code = (
             "import sys as __s, types as __t, random as __r\n"
             "import numpy as __n\n"

@@ -3,7 +3,7 @@
 result record, and `problems(results)`, the schema rules the tests hold it to.
 
 Choices the specification leaves to us:
-- one test per item: `number` is the item id ("2.3d-relu"), `name` its title;
+- one test per item: `number` is the item id, `name` its title;
 - the top-level `score` is always the sum of the tests' scores, so Gradescope shows the
   same total whether it reads one or the other;
 - an item waiting for manual review scores 0 (the keyword suggestion is a hint for the
@@ -16,7 +16,7 @@ Choices the specification leaves to us:
 """
 from __future__ import annotations
 
-from autograder.checking.verdicts import MANUAL, PASS
+from autograder.checking.verdicts import FAIL, MANUAL, PASS
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 STATUSES = ("passed", "failed")
@@ -36,7 +36,7 @@ def _test(item: dict) -> dict:
                     output="Pending manual review (a tutor grades this item).\n\n" + message)
         return test
     test["status"] = "passed" if item["status"] == PASS else "failed"
-    if item["status"] not in (PASS, "fail"):
+    if item["status"] not in (PASS, FAIL):
         test["output"] = f"[{item['status']}] {message}"
     if override := item.get("override"):
         test["output"] = f"Reviewed by a tutor: {override.get('comment') or 'no comment'}\n\n{message}"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.intake.stage import NOTEBOOKS, REFERENCE
+from autograder.exercise import load
 
 THRESHOLD = 0.85
 MIN_TOKENS = 40   # less own code than this (an unchanged hand-out) is not compared
@@ -77,12 +77,12 @@ class Pair:
     regions: list[Region]
 
 
-def given_lines(reference: Path = REFERENCE) -> set[str]:
+def given_lines(reference: Path, names) -> set[str]:
     """The stripped lines of the hand-out's code cells (empty without the reference notebooks)."""
     from autograder.integrations.release import strip_notebook
 
     lines: set[str] = set()
-    for name in NOTEBOOKS.values():
+    for name in names:
         try:
             nb = strip_notebook(nbformat.read(reference / name, as_version=4))
         except (OSError, ValueError):
@@ -124,10 +124,10 @@ def normalise(source: str) -> list[tuple[str, int]]:
     return out
 
 
-def own_code(student: str, folder: Path, given: set[str]) -> Code:
+def own_code(student: str, folder: Path, given: set[str], names) -> Code:
     code = Code(student)
     notebooks = folder / "notebooks" if (folder / "notebooks").is_dir() else folder
-    for name in NOTEBOOKS.values():
+    for name in names:
         try:
             nb = nbformat.read(notebooks / name, as_version=4)
         except (OSError, ValueError):
@@ -190,13 +190,16 @@ def compare(codes: list[Code], threshold: float = THRESHOLD) -> list[Pair]:
     return sorted(pairs, key=lambda p: -p.ratio)
 
 
-def similar_pairs_report(folders: list[tuple[str, Path]], threshold: float = THRESHOLD
+def similar_pairs_report(folders: list[tuple[str, Path]], exercise=None, threshold: float = THRESHOLD
                          ) -> tuple[list[Pair], list[tuple[str, str]]]:
-    """(pairs at or above `threshold`, [(student, why not compared)])."""
-    given = given_lines()
+    """(pairs at or above `threshold`, [(student, why not compared)]), comparing the code
+    of the exercise's notebooks that the hand-out does not give."""
+    exercise = load(exercise)
+    names = list(exercise.files.values())
+    given = given_lines(exercise.reference, names)
     codes, skipped = [], []
     for student, folder in folders:
-        code = own_code(student, Path(folder), given)
+        code = own_code(student, Path(folder), given, names)
         if len(code.tokens) < MIN_TOKENS:
             skipped.append((student, f"{len(code.tokens)} tokens of own code (fewer than {MIN_TOKENS})"))
         else:
@@ -204,6 +207,6 @@ def similar_pairs_report(folders: list[tuple[str, Path]], threshold: float = THR
     return compare(codes, threshold), skipped
 
 
-def similar_pairs(folders: list[tuple[str, Path]], threshold: float = THRESHOLD) -> list[Pair]:
+def similar_pairs(folders: list[tuple[str, Path]], exercise=None, threshold: float = THRESHOLD) -> list[Pair]:
     """Pairs of students (name, folder holding notebooks/) whose own code is alike."""
-    return similar_pairs_report(folders, threshold)[0]
+    return similar_pairs_report(folders, exercise, threshold)[0]

@@ -6,25 +6,34 @@ import os
 import tempfile
 from pathlib import Path
 
-from autograder.checking.verdicts import FAIL, MANUAL, PASS, Result
+from autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, Result
 
-SECTIONS = {"2.1": "2.1 Pen & paper", "2.2": "2.2 Point cloud", "2.3": "2.3 MNIST"}
-MARK = {PASS: "PASS", FAIL: "FAIL", "error": "ERR ", MANUAL: "REVW", "not found": "MISS", "skipped": "SKIP"}
+MARK = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERR ", MANUAL: "REVW", NOT_FOUND: "MISS", SKIPPED: "SKIP"}
 
 
 def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def section_titles(record: dict) -> dict[str, str]:
+    """The exercise's sections (id prefix -> title) as a result record keeps them, then any
+    section an item names that the record does not."""
+    titles = dict((record.get("exercise") or {}).get("sections") or {})
+    for item in record.get("items", []):
+        titles.setdefault(item["section"], item["section"])
+    return titles
+
+
 def text(result: Result, *, verbose: bool = True) -> str:
     lines = [f"Data: {result.dataset}"]
     lines += [f"Note: {n}" for n in result.notes]
-    for section, title in SECTIONS.items():
+    for section, title in section_titles(result.to_dict()).items():
         items = [i for i in result.items if i.section == section]
-        got = sum(i.points for i in items if i.status != MANUAL)
-        lines.append(f"\n{title}  ({_points(got)}/{_points(sum(i.max_points for i in items))})")
+        earned = sum(i.points for i in items if i.status != MANUAL)
+        lines.append(f"\n{title}  ({_points(earned)}/{_points(sum(i.max_points for i in items))})")
         for i in items:
-            lines.append(f"  [{MARK.get(i.status, i.status)}] {i.id:<19} {_points(i.points):>4}/{_points(i.max_points):<4} {i.title}")
+            mark, got, top = MARK.get(i.status, i.status), _points(i.points), _points(i.max_points)
+            lines.append(f"  [{mark}] {i.id:<19} {got:>4}/{top:<4} {i.title}")
             if verbose and i.message and i.status != PASS:
                 lines += ["        " + row for row in i.message.splitlines()[:8]]
                 if i.where:
@@ -44,7 +53,8 @@ def markdown(result: Result) -> str:
     for i in result.items:
         msg = i.message.replace("|", "\\|").replace("\n", " ")[:200]
         rows.append(f"| {i.id} | {i.status} | {_points(i.points)}/{_points(i.max_points)} | {msg} |")
-    head = (f"### Exercise 2 autograder: {_points(result.score)}/{_points(result.max_score)}\n\n"
+    title = result.exercise.get("title", "Autograder")
+    head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
             f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
     return head + "\n" + "\n".join(rows) + "\n"
 

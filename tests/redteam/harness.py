@@ -52,7 +52,7 @@ class PeakRSS:
         while not self._stop.wait(0.005):
             self.peak = max(self.peak, self._now())
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._thread.start()
         return self
 

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from checks import data
-from autograder.kernel import exchange
 from autograder.errors import KernelCallError
-from autograder.intake.stage import REFERENCE, ROOT
+from autograder.kernel import exchange
+from checks import data
+from checks.exercise import REFERENCE, ROOT
 
 from .harness import MECH, contained, limited, namespaced
 

@@ -52,11 +52,7 @@ def export(out: Path, gradebook: Path, dest: Path, *, scores: str, columns: dict
             report.notes.append(f"{g.student}: no submitted file in the download names, so no comment file "
                                 "(Canvas attaches comment files to a submitted file)")
     report.missing_names = [f"{gb.get(gb.rows[n], 0)} (ID {keys[n]})" for n in found.missing]
-    report.count_pending(found.rows)
-    dest = Path(dest)
-    gb.write(dest / gb.path.name)
-    report.written = [dest / gb.path.name, match.write_zip(dest / "submission_comments.zip", comments)]
-    return report
+    return report.finish(found.rows, gb, dest, "submission_comments.zip", comments)
 
 
 def _assignment_column(gb: sheet.Sheet, assignment: str | None) -> int:

@@ -57,8 +57,4 @@ def export(out: Path, status_file: Path, dest: Path, *, scores: str, columns: di
         feedback[f"{top}/{who}/feedback.html"] = match.feedback_page(out, g)
     report.missing_names = [f"{login[n]} ({st.get(st.rows[n], col['firstname'])} {st.get(st.rows[n], col['lastname'])})"
                             for n in found.missing]
-    report.count_pending(found.rows)
-    dest = Path(dest)
-    st.write(dest / st.path.name)
-    report.written = [dest / st.path.name, match.write_zip(dest / "multi_feedback.zip", feedback)]
-    return report
+    return report.finish(found.rows, st, dest, "multi_feedback.zip", feedback)

@@ -10,9 +10,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.checking.verdicts import MANUAL, result_from_record
 from autograder.errors import HarnessError
 from autograder.intake.lms_names import Identity
-from autograder.checking.verdicts import MANUAL
 
 UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 SCORES = {"reviewed": "automatic + reviewed overrides", "automatic": "automatic only (tutors' overrides left out)"}
@@ -38,8 +38,6 @@ class Graded:
 def view(record: dict, scores: str) -> dict:
     """The record as the chosen scores see it: "automatic" puts every overridden item back to
     what the grader gave it (autograder.reports.gradebook keeps that under override.previous)."""
-    from autograder.reports.html import result_from_record  # outputs is heavy (matplotlib): load on use
-
     if scores == "automatic":
         items = [i | i["override"]["previous"] if i.get("override") else i for i in record["items"]]
         record = record | {"items": [{k: v for k, v in i.items() if k != "override"} for i in items]}
@@ -121,7 +119,8 @@ def scale(report: Report, maximum: float | None, found: Matched, rescale: bool, 
 
 def comment(g: Graded) -> str:
     """The short feedback text an LMS shows beside the grade (plain text, no student input)."""
-    parts = [f"Exercise 2 autograder: {g.score:g} of {g.max_score:g} points."]
+    title = (g.record.get("exercise") or {}).get("title") or "Autograder"
+    parts = [f"{title}: {g.score:g} of {g.max_score:g} points."]
     if g.reviewed:
         parts.append(f"Reviewed by a tutor: {', '.join(g.reviewed)}.")
     if g.pending:
@@ -133,10 +132,13 @@ def comment(g: Graded) -> str:
 
 def feedback_page(out: Path, g: Graded) -> str:
     """The student's feedback.html (rendered again when the scores leave out an override)."""
-    from autograder.reports import html as outputs
+    from autograder.exercise import load
+    from autograder.reports import html  # heavy (matplotlib): loaded when a page is drawn again
 
     page = Path(out) / "students" / g.record.get("safe_id", "") / "feedback.html"
-    return outputs.feedback_html(g.record) if g.rerender or not page.is_file() else page.read_text(encoding="utf-8")
+    if g.rerender or not page.is_file():
+        return html.feedback_html(g.record, load((g.record.get("exercise") or {}).get("name")))
+    return page.read_text(encoding="utf-8")
 
 
 def write_zip(path: Path, files: dict[str, str]) -> Path:
@@ -194,3 +196,11 @@ class Report:
     def count_pending(self, rows: dict[int, Graded]) -> None:
         self.pending = [(g.student, [i["id"] for i in g.pending], sum(i["max_points"] for i in g.pending))
                         for g in rows.values() if g.pending]
+
+    def finish(self, rows: dict[int, Graded], table, dest: Path, archive: str, files: dict[str, str]) -> Report:
+        """Count what waits for review, write the filled sheet and the feedback archive into `dest`."""
+        self.count_pending(rows)
+        dest = Path(dest)
+        table.write(dest / table.path.name)
+        self.written = [dest / table.path.name, write_zip(dest / archive, files)]
+        return self

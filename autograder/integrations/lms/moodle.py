@@ -55,13 +55,9 @@ def export(out: Path, worksheet: Path, dest: Path, *, scores: str, columns: dict
     if col["feedback"] is None:
         report.notes.append(f"no {names['feedback']!r} column: enable Feedback comments in the assignment's settings "
                             "and download the worksheet again to get the comments in")
-    report.missing_names = [f"{ws.get(ws.rows[n], col['id'])} {ws.get(ws.rows[n], col['name']) if col['name'] is not None else ''}".strip()
-                            for n in found.missing]
-    report.count_pending(found.rows)
-    dest = Path(dest)
-    ws.write(dest / ws.path.name)
-    report.written = [dest / ws.path.name, match.write_zip(dest / "feedback_files.zip", feedback)]
-    return report
+    name = (lambda row: ws.get(row, col["name"])) if col["name"] is not None else (lambda row: "")
+    report.missing_names = [f"{ws.get(ws.rows[n], col['id'])} {name(ws.rows[n])}".strip() for n in found.missing]
+    return report.finish(found.rows, ws, dest, "feedback_files.zip", feedback)
 
 
 def _first(ws: sheet.Sheet, col: int) -> str:
