@@ -3,7 +3,8 @@ graded through `grade`: what a fair grader gives them (issue 11).
 
 A correct notebook gets full automatic marks whatever its style; a fault costs the items it
 touches and no others; integrity problems are flagged for a person without changing points.
-Skipped when ../shared/course-handout is absent. Full-mode grades (bundled data) are `slow`.
+Skipped when ../shared/course-handout is absent. The correct styles and the minimum-error variant
+are graded in full mode (bundled data) in the default suite; the other full-mode grades are `slow`.
 """
 import json
 import os
@@ -106,8 +107,7 @@ def test_correct_style_gets_every_automatic_item_in_quick_mode(graded, style):
     assert_graded_as_correct(graded(style, quick=True), quick=True)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", STYLES)  # full mode in the default suite: the contract itself
 def test_correct_style_gets_full_automatic_marks(graded, style):
     result = graded(style, quick=False)
     assert_graded_as_correct(result, quick=False)
@@ -160,7 +160,6 @@ def test_kernel_killed_in_2_3f_keeps_the_work_done_before(graded, quick):
     assert any(re.search(r"kernel", n, re.I) and re.search(r"\bcell 38\b", n) for n in result.notes), result.notes
 
 
-@pytest.mark.slow
 def test_min_error_sweeps_get_one_verdict_in_quick_and_full_mode(graded):
     """The sweeps record each run's minimum error, not the final one: whatever the verdict,
     the same in both modes (a quick slice that cannot decide skips), and never worded as if
