@@ -6,6 +6,7 @@ touches and no others; integrity problems are flagged for a person without chang
 Skipped when ../shared/course-handout is absent. The correct styles and the minimum-error variant
 are graded in full mode (bundled data) in the default suite; the other full-mode grades are `slow`.
 """
+import csv
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import uuid
 import nbformat
 import pytest
 
+from autograder.batch.run import grade_all
 from autograder.kernel import sandbox
 from autograder.pipeline import grade
 from checks.exercise import EXERCISE
@@ -51,15 +53,8 @@ def item(result, item_id: str):
 
 
 def flags(result, kind: str) -> list:
-    # `Result.flags` does not exist yet: another engineer is building the integrity flags
-    # (issue 11, point 6). Written against the agreed shape: a list of objects or dicts with
-    # at least `kind` ("tamper", "sandbox", ...) and `message`.
-    assert hasattr(result, "flags"), "Result has no `flags` (integrity flags for a person, issue 11)"
-    return [str(_field(f, "message")) for f in result.flags if _field(f, "kind") == kind]
-
-
-def _field(flag, name: str):
-    return flag.get(name) if isinstance(flag, dict) else getattr(flag, name, None)
+    """The messages of the integrity flags (issue 11, point 6) of one kind."""
+    return [f["message"] for f in result.flags if f["kind"] == kind]
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +175,7 @@ def test_min_error_sweeps_get_one_verdict_in_quick_and_full_mode(graded):
 
 def test_tampering_with_edf_and_numpy_is_flagged_and_graded_as_usual(graded):
     result = graded("tamper", quick=True)
-    messages = flags(result, "tamper")  # integrity-flag API pending (see flags())
+    messages = flags(result, "tamper")
     assert messages and all(re.search(r"tamper", m, re.I) for m in messages), messages
     for replaced in ("Forward", "UpdateParameters", "argmax"):
         assert any(replaced in m for m in messages), (replaced, messages)
@@ -196,5 +191,19 @@ def test_escape_attempt_is_contained_flagged_and_graded_as_usual(graded):
     for path in landed:
         os.remove(path)
     assert landed == []
-    assert flags(result, "sandbox"), json.dumps(getattr(result, "flags", None), default=str)  # API pending
+    assert flags(result, "sandbox"), json.dumps(result.flags)
     assert_graded_as_correct(result, quick=True)
+
+
+def test_a_batch_puts_the_flags_in_the_review_queue_and_on_the_summary_page(course_handout, tmp_path):
+    """What a person reads after `grade`: a row per flag in review_queue.csv, and the summary."""
+    course = tmp_path / "course"
+    write_submission("tamper", course_handout, course / "tamper")
+    write_submission("given", course_handout, course / "honest")
+    assert grade_all(course, tmp_path / "out", jobs=2, quick=True) == 0
+    with open(tmp_path / "out" / "review_queue.csv", newline="", encoding="utf-8-sig") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["item"].startswith("flag:")]
+    assert {(r["safe_id"], r["item"]) for r in rows} == {("tamper", "flag:tamper")}
+    assert "tampering" in rows[0]["message"] and "edf.Forward" in rows[0]["message"]
+    summary = (tmp_path / "out" / "summary.html").read_text()
+    assert "Integrity flags (1 students)" in summary and "edf.Forward" in summary
