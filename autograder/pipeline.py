@@ -103,6 +103,9 @@ def _item(chk, ev: Evidence) -> ItemResult:
     ev.read = {}
     verdict = _run_check(chk, ev)
     spec = chk.spec
+    if kind := verdict.data.get("integrity"):  # a check that saw something a person should look at
+        where = "; ".join(ev.read.values())
+        ev.flags.append(Flag(kind, f"{spec.id}: {verdict.message}" + (f" ({where})" if where else "")))
     return ItemResult(spec.id, spec.title, spec.section, round(spec.points * verdict.fraction, 3), spec.points,
                       verdict.status, verdict.message, round(time.monotonic() - started, 3),
                       "; ".join(dict.fromkeys(ev.read.values())), dict(verdict.data))

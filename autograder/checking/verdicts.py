@@ -45,7 +45,7 @@ class Verdict:
     status: Status
     fraction: float  # share of the item's points earned (suggested share for MANUAL)
     message: str
-    data: dict = field(default_factory=dict)  # structured facts for reports
+    data: dict = field(default_factory=dict)  # structured facts for reports; "integrity" raises a flag
 
 
 def passed(message: str = "", **data) -> Verdict:
