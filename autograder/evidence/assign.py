@@ -115,6 +115,9 @@ class _Assigner:
             if start < run.index and (end is None or run.index < end) and run.status != "ok":
                 last = (run.error.strip().splitlines() or [run.status])[-1]
                 parts.append(f"{cell_name(run.index)} {'raised' if run.status == 'error' else 'ended:'} {last}")
+        for snap in self.ev.snapshots:
+            if snap.problem and start < snap.cell and (end is None or snap.cell < end):
+                parts.append(f"the grader could not read the kernel after {cell_name(snap.cell)} ({snap.problem})")
         for record in self.trained:
             key = self.owner.get(id(record))
             again = [s for s in record.snaps if s.cell != record.born][1:]  # after its own training
