@@ -17,11 +17,7 @@ from autograder.errors import EvidenceMissing
 from autograder.evidence.capture import NotebookEvidence, Snapshot
 from autograder.evidence.graph import Graph
 from autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
-
-
-def cell_name(index: int) -> str:
-    """Cells as a student counts them in the notebook: from 1, markdown included."""
-    return f"cell {index + 1}"
+from autograder.kernel.session import cell_name, last_line
 
 
 def layers_text(layers) -> str:
@@ -51,11 +47,15 @@ class Record:
         return self.last.graph
 
     def origin(self) -> str:
-        trained = [s.cell for s in self.snaps if s.cell != self.born]
         text = cell_name(self.last.cell)
-        if trained and self.born != self.last.cell:
+        if self.last.cell != self.born:
             text += f" (built in {cell_name(self.born)})"
         return text
+
+
+def _between(cell: int, start: int, end: int | None) -> bool:
+    """After `start` and before `end` (None: to the end of the notebook)."""
+    return start < cell and (end is None or cell < end)
 
 
 def _changed(before: dict | None, after: dict | None) -> bool:
@@ -90,7 +90,7 @@ def _records(snaps: list[Snapshot], skip: set[int]) -> list[Record]:
 def _record_capture(record: Record) -> dict:
     snap = record.last
     capture = dict(snap.capture or {})
-    capture.update(cell=snap.cell, origin=record.origin(), born=record.born,
+    capture.update(cell=snap.cell, origin=record.origin(),
                    cell_status=snap.run.status, cell_error=snap.run.error)
     return capture
 
@@ -112,17 +112,17 @@ class _Assigner:
         other subtasks (so a student sees why nothing new came out)."""
         parts = []
         for run in self.ev.runs:
-            if start < run.index and (end is None or run.index < end) and run.status != "ok":
-                last = (run.error.strip().splitlines() or [run.status])[-1]
-                parts.append(f"{cell_name(run.index)} {'raised' if run.status == 'error' else 'ended:'} {last}")
+            if _between(run.index, start, end) and run.status != "ok":
+                verb = "raised" if run.status == "error" else "ended:"
+                parts.append(f"{cell_name(run.index)} {verb} {run.outcome()}")
         for snap in self.ev.snapshots:
-            if snap.problem and start < snap.cell and (end is None or snap.cell < end):
+            if snap.problem and _between(snap.cell, start, end):
                 parts.append(f"the grader could not read the kernel after {cell_name(snap.cell)} ({snap.problem})")
         for record in self.trained:
             key = self.owner.get(id(record))
             again = [s for s in record.snaps if s.cell != record.born][1:]  # after its own training
             for snap in again:
-                if key and start < snap.cell and (end is None or snap.cell < end):
+                if key and _between(snap.cell, start, end):
                     parts.append(f"{cell_name(snap.cell)} trained the graph built in {cell_name(record.born)}, "
                                  f"which is graded for {key}")
         if self.ev.dead:
@@ -157,8 +157,8 @@ class _Assigner:
             after = [chosen[s.key].born for s in slots[n + 1:] if s.key in chosen]
             start = max(before, default=-1)
             end = min(after, default=self.first_sweep)
-            record = next((r for r in self.trained if id(r) not in self.owner and r.born > start
-                           and (end is None or r.born < end)), None)
+            record = next((r for r in self.trained if id(r) not in self.owner and _between(r.born, start, end)),
+                          None)
             if record is None:
                 self.ev.missing[slot.key] = self._missing(slot, start, end)
                 continue
@@ -175,7 +175,7 @@ class _Assigner:
                 self.ev.missing[slot.key] = f"there is no trained model of {slot.of} to compare the plot with"
                 continue
             end = next((b for b in borns if b > model.born), None)
-            candidates = [r for r in self.plots if r.born > model.last.cell and (end is None or r.born < end)
+            candidates = [r for r in self.plots if _between(r.born, model.last.cell, end)
                           and id(r) not in self.owner]
             exact = [r for r in candidates if layers(r.graph) == tuple(slot.layers)]
             pick = (exact or candidates or [None])[0]
@@ -222,7 +222,7 @@ class _Assigner:
         text = f"no cell filled `{sweep.lists[1]}` with a {node} MLP"
         related = [run for run in self.ev.runs if run.status == "error"
                    and any(n in self.ev.nb.cells[run.index].source for n in sweep.lists)]
-        story = "; ".join(f"{cell_name(r.index)} raised {(r.error.strip().splitlines() or ['an error'])[-1]}"
+        story = "; ".join(f"{cell_name(r.index)} raised {last_line(r.error, 'an error')}"
                           for r in related)
         if self.ev.dead:
             story = "; ".join(filter(None, [story, self.ev.dead.removeprefix("not run: ")]))
@@ -265,7 +265,7 @@ class _Assigner:
             tried = [run for run in self.ev.runs if run.status != "ok"
                      and (f"class {name}" in self.ev.nb.cells[run.index].source
                           or f"def {name}" in self.ev.nb.cells[run.index].source)]
-            why = "; ".join(f"{cell_name(r.index)} raised {(r.error.strip().splitlines() or [r.status])[-1]}"
+            why = "; ".join(f"{cell_name(r.index)} raised {r.outcome()}"
                             for r in tried)
             self.ev.missing[key] = f"`{name}` is not defined in the notebook" + (f" ({why})" if why else "")
 

@@ -18,7 +18,7 @@ from autograder.errors import KernelCallError
 from autograder.evidence.graph import Graph, from_files
 from autograder.evidence.plan import NotebookPlan
 from autograder.kernel import exchange
-from autograder.kernel.session import GLOBALS, CellRun, KernelSession
+from autograder.kernel.session import GLOBALS, CellRun, KernelSession, cell_name, last_line
 
 DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
@@ -103,8 +103,6 @@ def _wanted(plan: NotebookPlan, graph: Graph) -> bool:
 def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) -> NotebookEvidence:
     """Execute every cell, snapshotting after each; capture graphs when they change, with
     their output on the grader `inputs` (arrays by the names the plan uses)."""
-    from autograder.evidence.assign import assign
-
     evidence = NotebookEvidence(plan.kind, session.nb)
     last_state = None
     for index, cell in enumerate(session.nb.cells):
@@ -121,19 +119,20 @@ def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) ->
             snap.capture = _capture(session, plan, snap.graph, inputs)
         last_state = state
     evidence.dead = session.dead_reason
-    if plan.definitions and not session.dead_reason:
-        try:
-            evidence.stashed = stash_definitions(session, plan)
-        except KernelCallError:
-            pass  # the checks that call them say the names are not there
-    assign(plan, evidence)
+    evidence.stashed = stash_definitions(session, plan)
     return evidence
 
 
 def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
-    """Keep the classes and functions checks call, as the notebook left them."""
-    out = session.call("stash", GLOBALS, DEFINITIONS, list(plan.definitions.values()))
-    return list(exchange.read_json(out / "stash.json"))
+    """Keep the classes and functions checks call, as the notebook left them; none when
+    the kernel is gone or cannot say (the checks that call them say the names are not there)."""
+    if not plan.definitions or session.dead_reason:
+        return []
+    try:
+        out = session.call("stash", GLOBALS, DEFINITIONS, list(plan.definitions.values()))
+        return list(exchange.read_json(out / "stash.json"))
+    except KernelCallError:
+        return []
 
 
 class KernelCalls:
@@ -178,9 +177,9 @@ class KernelCalls:
 def cell_problem(capture: dict) -> str:
     """Why a capture is incomplete: the student's own error where their cell raised one,
     else what the probe found (cells are counted from 1, as a student counts them)."""
-    where = f"cell {capture.get('cell', -1) + 1}"
+    where = cell_name(capture.get("cell", -1))
     if capture.get("cell_error"):
-        return f"{where} raised {capture['cell_error'].strip().splitlines()[-1]}"
+        return f"{where} raised {last_line(capture['cell_error'])}"
     problems = list(dict.fromkeys(capture.get("problems", [])))
     return f"after {where}: " + ("; ".join(problems) or "nothing usable was found")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from autograder.evidence.assign import cell_name
+from autograder.kernel.session import cell_name, last_line
 
 KINDS = ("tamper", "mismatch", "sandbox")
 PROBE = re.compile(r"_grader_probe|sys\.addaudithook|sys\.audit\b")
@@ -66,7 +66,7 @@ def notebook_flags(name: str, evidence, events: tuple[str, ...] | list[str] = ()
         for pattern, what in LIMIT_ERRORS:
             if run.status in ("error", "dead kernel") and pattern.search(run.error or ""):
                 flags.append(Flag("sandbox", f"{cell_name(run.index)} {what} "
-                                             f"({run.error.strip().splitlines()[-1][:200]})", name, run.index))
+                                             f"({last_line(run.error)[:200]})", name, run.index))
                 break
     for event in events:
         flags.append(Flag("sandbox", event, name))

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from autograder.errors import KernelCallError
+from autograder.evidence.assign import assign
 from autograder.evidence.capture import KernelCalls, NotebookEvidence, run_notebook, stash_definitions
 from autograder.evidence.integrity import Flag, notebook_flags
 from autograder.evidence.plan import NotebookPlan
@@ -39,6 +39,7 @@ def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list) -> 
         session = kernels.enter_context(KernelSession(staged.notebooks[plan.kind], staged.workdir, **limits))
         live.append(session)
         evidence = run_notebook(session, plan, inputs)
+        assign(plan, evidence)
         calls, notes = KernelCalls(session, stashed=evidence.stashed), []
         if session.dead_reason:
             notes.append(f"{name}: {session.dead_reason.removeprefix('not run: ')}")
@@ -49,39 +50,52 @@ def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list) -> 
 
 
 def execute_all(notebooks: list, staged, *, parallel: bool, **kw) -> dict[str, Ran]:
-    """The notebooks side by side (each kernel is its own process; the grader mostly waits),
-    or one after the other; if one cannot start, the other's kernels are closed too, and
-    Ctrl-C ends every kernel at once."""
+    """Each notebook's run, by kind."""
     live: list[KernelSession] = []
     try:
-        return _run_each(notebooks, staged, parallel=parallel, live=live, **kw)
+        if parallel and len(notebooks) > 1:
+            return _side_by_side(notebooks, staged, live=live, **kw)
+        return _one_by_one(notebooks, staged, live=live, **kw)
     except KeyboardInterrupt:
-        for session in live:
-            session.kill()
+        _kill(live)
         raise
 
 
-def _run_each(notebooks: list, staged, *, parallel: bool, **kw) -> dict[str, Ran]:
-    if not parallel or len(notebooks) < 2:
-        done: dict[str, Ran] = {}
-        try:
-            for notebook in notebooks:
-                done[notebook.kind] = _execute(notebook, staged, **kw)
-        except BaseException:
-            for ran in done.values():
-                ran.kernels.close()
-            raise
-        return done
+def _kill(sessions: list[KernelSession]) -> None:
+    for session in sessions:
+        session.kill()
+
+
+def _one_by_one(notebooks: list, staged, **kw) -> dict[str, Ran]:
+    done: dict[str, Ran] = {}
+    try:
+        for notebook in notebooks:
+            done[notebook.kind] = _execute(notebook, staged, **kw)
+    except BaseException:
+        _close(done.values())
+        raise
+    return done
+
+
+def _side_by_side(notebooks: list, staged, *, live: list, **kw) -> dict[str, Ran]:
     with ThreadPoolExecutor(len(notebooks), thread_name_prefix="notebook") as pool:
-        futures = {nb.kind: pool.submit(_execute, nb, staged, **kw) for nb in notebooks}
-        wait(futures.values())
+        futures = {nb.kind: pool.submit(_execute, nb, staged, live=live, **kw) for nb in notebooks}
+        try:
+            wait(futures.values())
+        except BaseException:
+            _kill(live)  # Ctrl-C: end the kernels first, or the pool waits for the cells they run
+            raise
+    ran = {kind: f.result() for kind, f in futures.items() if f.exception() is None}
     failed = [f.exception() for f in futures.values() if f.exception() is not None]
     if failed:
-        for f in futures.values():
-            if f.exception() is None:
-                f.result().kernels.close()
+        _close(ran.values())
         raise failed[0]
-    return {kind: f.result() for kind, f in futures.items()}
+    return ran
+
+
+def _close(runs) -> None:
+    for ran in runs:
+        ran.kernels.close()
 
 
 def _replay(evidence: NotebookEvidence, staged, stack: ExitStack, limits: dict, plan: NotebookPlan,
@@ -92,10 +106,7 @@ def _replay(evidence: NotebookEvidence, staged, stack: ExitStack, limits: dict, 
     session = stack.enter_context(KernelSession(nb, staged.workdir, **limits))
     for index in range(len(nb.cells)):
         session.run_cell(index)
-    try:
-        stashed = stash_definitions(session, plan) if not session.dead_reason else []
-    except KernelCallError:
-        stashed = []
+    stashed = stash_definitions(session, plan)
     if stashed:
         last = max((r.index for r in evidence.runs if r.status != "not run"), default=0)
         evidence.replay = (f"the definitions of cells 1-{last + 1} ({', '.join(stashed)}) were re-run in a "

@@ -53,12 +53,26 @@ def _close_thread_loop() -> None:
     asyncio.set_event_loop(None)
 
 
+def cell_name(index: int) -> str:
+    """Cells as a student counts them in the notebook: from 1, markdown included."""
+    return f"cell {index + 1}"
+
+
+def last_line(text: str, default: str = "") -> str:
+    """The last line of a traceback: the exception and its message."""
+    return (text.strip().splitlines() or [default])[-1]
+
+
 @dataclass
 class CellRun:
     index: int
     status: str          # "ok", "error", "timeout", "dead kernel", "not run"
     error: str = ""      # trimmed traceback for a student
     duration: float = 0.0
+
+    def outcome(self) -> str:
+        """What went wrong in one line: the error's last line, else the status."""
+        return last_line(self.error, self.status)
 
 
 def kernel_env(threads: int = 1) -> dict[str, str]:
@@ -189,20 +203,20 @@ class KernelSession:
         limit = max(1, int(min(self.cell_timeout, remaining)))
         self.client.timeout = limit
         start = time.monotonic()
-        self._km.running = f"cell {index + 1}"  # names the cell in the sandbox's events (counted from 1)
+        self._km.running = cell_name(index)  # names the cell in the sandbox's events (counted from 1)
         try:
             self.client.execute_cell(cell, index)
         except DeadKernelError:
             killed = self._km.death_cause()  # e.g. the memory cap on the kernel's processes
-            self.dead_reason = f"not run: the kernel died in cell {index + 1}" + (f" ({killed})" if killed else "")
+            self.dead_reason = f"not run: the kernel died in {cell_name(index)}" + (f" ({killed})" if killed else "")
             return CellRun(index, "dead kernel", "the kernel died while running this cell "
                            f"({killed or 'a crash, os._exit, or memory exhausted'})", time.monotonic() - start)
         except CellTimeoutError:
-            self.dead_reason = f"not run: cell {index + 1} timed out and the kernel did not recover"
+            self.dead_reason = f"not run: {cell_name(index)} timed out and the kernel did not recover"
             return CellRun(index, "timeout", f"cell did not finish within {limit} s", time.monotonic() - start)
         duration = time.monotonic() - start
         if duration >= limit - 0.5 and not self._responsive():
-            self.dead_reason = f"not run: cell {index + 1} timed out and the kernel did not recover"
+            self.dead_reason = f"not run: {cell_name(index)} timed out and the kernel did not recover"
             return CellRun(index, "timeout", f"cell did not finish within {limit} s", duration)
         if duration >= limit - 0.5:
             return CellRun(index, "timeout", f"cell did not finish within {limit} s and was interrupted", duration)
@@ -240,8 +254,7 @@ class KernelSession:
             raise KernelCallError(f"a grader probe did not finish within {timeout:.0f} s")
         error = _error_text(cell.get("outputs", []))
         if error:
-            last = error.strip().splitlines()[-1]
-            raise KernelCallError(last)
+            raise KernelCallError(last_line(error))
         return cell
 
     @_on_own_thread
