@@ -2,7 +2,7 @@
 """Autograder for Exercise 2 (Image Classification): see README.md, or `python grader.py -h`."""
 import sys
 
-from autograder.cli import main
+from edf_autograder.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

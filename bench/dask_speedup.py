@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout; Dask's worker processes inherit the path
 
-from autograder.batch.run import grade_all  # noqa: E402
+from edf_autograder.batch.run import grade_all  # noqa: E402
 
 SUBMISSIONS = ROOT / "submissions"
 SKIP = ("never_finishes",)  # waits for its time limit: it would time the limit, not the grading

@@ -1,7 +1,7 @@
 """Time one epoch (batch 64, SGD at 0.5) of the 784-64-10 sigmoid MLP of sheet 2.3c.
 
 Three implementations train the same network on the same images in the same run: the
-course's edf.py (reference/edf.py), the grading runtime (autograder/runtime/edf.py) and,
+course's edf.py (reference/edf.py), the grading runtime (edf_autograder/runtime/edf.py) and,
 when it can be imported, PyTorch on the CPU (in float32, its usual dtype, and in float64,
 the precision EDF computes in when given the course loader's float64 images).
 
@@ -105,7 +105,7 @@ def implementations(x_all, y_all):
     def data(warm_up):  # a few batches, so that no timing pays for first-call set-up
         return (x_all[:WARM_UP], y_all[:WARM_UP]) if warm_up else (x_all, y_all)
 
-    course, runtime = load_edf("edf_course", "reference/edf.py"), load_edf("edf_runtime", "autograder/runtime/edf.py")
+    course, runtime = load_edf("edf_course", "reference/edf.py"), load_edf("edf_runtime", "edf_autograder/runtime/edf.py")
     runs = {"course edf": lambda warm_up=False: edf_epoch(course, *data(warm_up)),
             "grading runtime": lambda warm_up=False: edf_epoch(runtime, *data(warm_up))}
     if torch is None:

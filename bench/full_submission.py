@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 COURSE_EDF = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "course-handout" / "edf.py"
 
-from checks import data  # noqa: E402
+from edf_ex2 import data  # noqa: E402
 
 
 def timed(cmd, cwd) -> float:

@@ -26,8 +26,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder.kernel import memory_cap, process_tree, sandbox  # noqa: E402
-from autograder.kernel.session import KernelSession  # noqa: E402
+from edf_autograder.kernel import memory_cap, process_tree, sandbox  # noqa: E402
+from edf_autograder.kernel.session import KernelSession  # noqa: E402
 
 GiB = 2**30
 ATTACK = """import os, time

@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 COURSE_EDF = SHARED / "course-handout" / "edf.py"
-RUNTIME_EDF = ROOT / "autograder" / "runtime" / "edf.py"
+RUNTIME_EDF = ROOT / "edf_autograder" / "runtime" / "edf.py"
 DATASET = ROOT / "data" / "2d_pcl_dataset.npz"
 PRINTED = (100, 200, 500, 1000, 5000)  # the given train's progress iterations, besides every 10,000
 SEED, RATE, HIDDEN = 1234, 1, 16

@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.data import write_idx  # noqa: E402
+from edf_ex2.data import write_idx  # noqa: E402
 
 
 def _tree_rss(root: int) -> dict[int, int]:

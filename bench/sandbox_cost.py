@@ -19,8 +19,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder.kernel import sandbox  # noqa: E402
-from autograder.kernel.session import KernelSession  # noqa: E402
+from edf_autograder.kernel import sandbox  # noqa: E402
+from edf_autograder.kernel.session import KernelSession  # noqa: E402
 
 CELLS = [
     "import numpy as np\nimport matplotlib.pyplot as plt",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checking.verdicts import Verdict, failed, passed
-from autograder.errors import EvidenceMissing, KernelCallError, Untrusted
-from autograder.evidence.assign import layers_text
-from autograder.evidence.capture import cell_problem, graph_of
-from autograder.evidence.graph import KNOWN, Graph, forward
-from autograder.kernel import exchange
+from edf_autograder.checking.verdicts import Verdict, failed, passed
+from edf_autograder.errors import EvidenceMissing, KernelCallError, Untrusted
+from edf_autograder.evidence.assign import layers_text
+from edf_autograder.evidence.capture import cell_problem, graph_of
+from edf_autograder.evidence.graph import KNOWN, Graph, forward
+from edf_autograder.kernel import exchange
 
 AGREE = 1e-3  # kernel vs grader probabilities; float32 parameters round at ~1e-7
 # the node types the grader evaluates itself: EDF's, and the point-cloud notebook's given one

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.errors import DataError
+from edf_autograder.errors import DataError
+from edf_ex2 import folder
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = ROOT / "data" / "mnist-10k" / "digits.npz"
-PCL = ROOT / "data" / "2d_pcl_dataset.npz"
+DATA = folder("data")
+ROOT = DATA.parent  # paths under it are shown relative to it
+BUNDLED = DATA / "mnist-10k" / "digits.npz"
+PCL = DATA / "2d_pcl_dataset.npz"
 SEED = 0
 BUNDLED_SPLIT = (8000, 1000, 1000)   # train, test (notebooks), held-out (grader)
 QUICK = {"train": 1000, "test": 500}  # what notebooks see in quick mode
@@ -35,7 +37,7 @@ IDX_NAMES = {"train": ("train-images.idx3-ubyte", "train-labels.idx1-ubyte"),
 LAYOUT = 1  # bump when the split or the cache layout changes: old cache folders are then ignored
 
 # the course loader reads a user's full MNIST, so the grader parses it exactly as the notebooks do
-_spec = importlib.util.spec_from_file_location("_course_mnist_loader", ROOT / "reference" / "mnist_loader.py")
+_spec = importlib.util.spec_from_file_location("_course_mnist_loader", folder("reference") / "mnist_loader.py")
 mnist_loader = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mnist_loader)
 

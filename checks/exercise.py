@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.exercise import AnswerSheet, Exercise, Notebook, Tally
-from checks import data, figures, key
-from checks.notebooks import IMAGE, PCL
+from edf_autograder import runtime
+from edf_autograder.exercise import AnswerSheet, Exercise, Notebook, Tally
+from edf_ex2 import data, figures, folder, key
+from edf_ex2.notebooks import IMAGE, PCL
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "reference"
-RUNTIME = ROOT / "autograder" / "runtime" / "edf.py"  # the course's EDF, faster (docs/performance.md)
+REFERENCE = folder("reference")
+RUNTIME = Path(runtime.__file__).with_name("edf.py")  # the course's EDF, faster (docs/performance.md)
 
 ANSWER_SHEET = AnswerSheet(
     filename="pen_and_paper.toml",
@@ -42,14 +42,14 @@ EXERCISE = Exercise(
     title="Exercise 2: Image Classification",
     sections={"2.1": "2.1 Pen & paper", "2.2": "2.2 Point cloud", "2.3": "2.3 MNIST"},
     check_modules=(
-        "checks.s2_1a_derivatives",
-        "checks.s2_1bc_proof_and_update",
-        "checks.s2_2_point_cloud",
-        "checks.s2_3_mnist_models",
-        "checks.s2_3d_activations",
-        "checks.s2_3e_numerical_diff",
-        "checks.s2_3fgh_sweeps",
-        "checks.s2_3_inline_questions",
+        "edf_ex2.s2_1a_derivatives",
+        "edf_ex2.s2_1bc_proof_and_update",
+        "edf_ex2.s2_2_point_cloud",
+        "edf_ex2.s2_3_mnist_models",
+        "edf_ex2.s2_3d_activations",
+        "edf_ex2.s2_3e_numerical_diff",
+        "edf_ex2.s2_3fgh_sweeps",
+        "edf_ex2.s2_3_inline_questions",
     ),
     notebooks=(
         Notebook(PCL, "pcl_binary_classification.ipynb", markers=("2d_pcl_dataset", "SingleProbToProbVector")),

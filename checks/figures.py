@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from autograder.errors import HarnessError
-from autograder.evidence.graph import forward
-from autograder.exercise import Drawing
-from checks.common import NODES
-from checks.notebooks import ACTIVATIONS, IMAGE, LEAKY_SLOPE
+from edf_autograder.errors import HarnessError
+from edf_autograder.evidence.graph import forward
+from edf_autograder.exercise import Drawing
+from edf_ex2.common import NODES
+from edf_ex2.notebooks import ACTIVATIONS, IMAGE, LEAKY_SLOPE
 
 GRID = np.linspace(-0.5, 0.5, 61)
 

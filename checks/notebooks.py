@@ -4,7 +4,7 @@ lists the course's hand-out asks for (../shared/course-handout; docs/contract.md
 The grader requires nothing else: graphs are recognised by their structure, wherever
 and however a student builds them; names only where the hand-out's given cells use them.
 """
-from autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
+from edf_autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
 
 HIDDEN = {"pcl": 16, "image": 64}      # nHiddens of 2.2c and of the MLPs of 2.3c/2.3d
 LEAKY_SLOPE = 0.01                     # LeakyReLU's c

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 
-from autograder.answers.expressions import Unreadable
-from autograder.checking.verdicts import Verdict, failed, manual
-from checks.exercise import ANSWER_SHEET
+from edf_autograder.answers.expressions import Unreadable
+from edf_autograder.checking.verdicts import Verdict, failed, manual
+from edf_ex2.exercise import ANSWER_SHEET
 
 FILE = ANSWER_SHEET.filename
 TEXT_SHOWN = 2000  # characters of an unreadable file shown to the tutor

@@ -1,6 +1,6 @@
 """2.1a Derivatives (6 points), from the expressions of pen_and_paper.toml's [a].
 
-Each derivative is the student's expression, read as written on paper (autograder/answers/expressions.py),
+Each derivative is the student's expression, read as written on paper (edf_autograder/answers/expressions.py),
 evaluated at generated points (away from kinks) and compared with the grader's own central
 difference of the sheet's function (checks/key.py). Text that is not read goes to a tutor.
 The same examples are drawn in quick and full runs (derandomised), so `--quick` gives the final
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis import strategies as st
 
-from autograder.answers import sheet as paper
-from autograder.answers.expressions import Expression, Unreadable
-from autograder.checking.registry import check
-from autograder.checking.verdicts import Verdict, failed, passed
-from autograder.errors import SubmissionError
-from checks import key as sheet
-from checks.s2_1_hand_in import FILE, reads, unreadable
+from edf_autograder.answers import sheet as paper
+from edf_autograder.answers.expressions import Expression, Unreadable
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import Verdict, failed, passed
+from edf_autograder.errors import SubmissionError
+from edf_ex2 import key as sheet
+from edf_ex2.s2_1_hand_in import FILE, reads, unreadable
 
 NUDGE = 1e-7  # relative step beside a point where an answer has a removable singularity
 SETTINGS = settings(max_examples=100, derandomize=True, database=None, deadline=None,

@@ -1,7 +1,7 @@
 """2.1b and c (6 points): the Softmax proof, and one SGD step of a one-layer network.
 
 b, c-ii and the c-iii remark are free text for a tutor, with a score suggested from keywords.
-c-i and the c-iii gradient are numbers as people write them (autograder/answers/sheet.py),
+c-i and the c-iii gradient are numbers as people write them (edf_autograder/answers/sheet.py),
 compared with the key, whose values checks/key.py recomputes; c-iii follows the key's
 c_iii_policy. A value that is not read waits for a tutor, with the rest scored as a suggestion.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from autograder.answers import sheet as paper
-from autograder.answers.expressions import Unreadable
-from autograder.checking.registry import check
-from autograder.checking.verdicts import Verdict, failed, manual, passed
-from autograder.errors import SubmissionError
-from checks import key as sheet
-from checks.exercise import ANSWER_SHEET
-from checks.s2_1_hand_in import FILE, excerpt, reads
+from edf_autograder.answers import sheet as paper
+from edf_autograder.answers.expressions import Unreadable
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import Verdict, failed, manual, passed
+from edf_autograder.errors import SubmissionError
+from edf_ex2 import key as sheet
+from edf_ex2.exercise import ANSWER_SHEET
+from edf_ex2.s2_1_hand_in import FILE, excerpt, reads
 
 
 def _keywords(text: str, item: str) -> float:

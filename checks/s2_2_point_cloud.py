@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import failed, passed
-from autograder.errors import EvidenceMissing
-from autograder.evidence.capture import graph_of
-from autograder.evidence.graph import forward
-from autograder.kernel import exchange
-from checks.common import NODES, check_own_forward, error_percent, probabilities, structure
-from checks.notebooks import PCL_LOGREG as LOGREG
-from checks.notebooks import PCL_MLP as MLP
-from checks.thresholds import PCL_LOGREG_SLACK, PCL_MLP_MAX_WRONG
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import failed, passed
+from edf_autograder.errors import EvidenceMissing
+from edf_autograder.evidence.capture import graph_of
+from edf_autograder.evidence.graph import forward
+from edf_autograder.kernel import exchange
+from edf_ex2.common import NODES, check_own_forward, error_percent, probabilities, structure
+from edf_ex2.notebooks import PCL_LOGREG as LOGREG
+from edf_ex2.notebooks import PCL_MLP as MLP
+from edf_ex2.thresholds import PCL_LOGREG_SLACK, PCL_MLP_MAX_WRONG
 
 PLOT_AGREE = 1e-3  # what the cell drew vs the grader's evaluation of the trained model
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import manual
-from autograder.errors import EvidenceMissing
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import manual
+from edf_autograder.errors import EvidenceMissing
 
 QUESTIONS = {
     "2.3b": ("Inline Question 1", [r"\b9\d(\.\d+)?\s*%|\b0?\.9\b|ninety", r"random|chance|guess|1\s*/\s*10|10\s*class"]),

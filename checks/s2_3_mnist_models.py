@@ -2,12 +2,12 @@
 grader on held-out images the notebooks never see."""
 from __future__ import annotations
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import PASS, failed, passed
-from autograder.evidence.capture import graph_of
-from checks.common import check_own_forward, error_percent, probabilities, structure
-from checks.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp
-from checks.thresholds import MAX_ERROR
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import PASS, failed, passed
+from edf_autograder.evidence.capture import graph_of
+from edf_ex2.common import check_own_forward, error_percent, probabilities, structure
+from edf_ex2.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp
+from edf_ex2.thresholds import MAX_ERROR
 
 
 def heldout_error(ev, key: str, model: str):

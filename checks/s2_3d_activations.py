@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import failed, passed
-from autograder.errors import KernelCallError
-from checks.notebooks import ACTIVATIONS, LEAKY_SLOPE
-from checks.properties import activation_inputs, central_difference, grading_settings
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import failed, passed
+from edf_autograder.errors import KernelCallError
+from edf_ex2.notebooks import ACTIVATIONS, LEAKY_SLOPE
+from edf_ex2.properties import activation_inputs, central_difference, grading_settings
 
 FUNCTIONS = {
     "tanh": np.tanh,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import failed, passed
-from autograder.errors import KernelCallError
-from checks.notebooks import ACTIVATIONS
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import failed, passed
+from edf_autograder.errors import KernelCallError
+from edf_ex2.notebooks import ACTIVATIONS
 
 TOLERANCE = 2e-6
 GRID = (np.linspace(-3, 3, 41) + 0.0375)[None, :]   # avoids the kink at 0

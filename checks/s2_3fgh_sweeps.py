@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import failed, passed, skipped
-from autograder.errors import EvidenceMissing
-from autograder.evidence.capture import graph_of
-from autograder.kernel import exchange
-from checks.common import error_percent, probabilities
-from checks.notebooks import IMAGE
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import failed, passed, skipped
+from edf_autograder.errors import EvidenceMissing
+from edf_autograder.evidence.capture import graph_of
+from edf_autograder.kernel import exchange
+from edf_ex2.common import error_percent, probabilities
+from edf_ex2.notebooks import IMAGE
 
 AGREE = 0.15  # percentage points between the reported and the measured last error
 

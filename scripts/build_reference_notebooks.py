@@ -18,7 +18,7 @@ markdown cells and comments is our own. Two deliberate differences, nothing else
 
 Solution regions sit between `# BEGIN SOLUTION <what to do>` and `# END SOLUTION`, the two
 inline answers between `<!-- BEGIN ANSWER -->` and `<!-- END ANSWER -->`, inside the
-question's own cell as in the course; `autograder/integrations/release.py` turns both into the
+question's own cell as in the course; `edf_autograder/integrations/release.py` turns both into the
 hand-out's placeholders. The 2.2b plotting cell holds its `output = ...` line outside a
 region because the course hands that line out filled in (it names the parameters
 `affine_params`).

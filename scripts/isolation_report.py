@@ -18,8 +18,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.kernel import sandbox  # noqa: E402
-from autograder.kernel.session import KernelSession  # noqa: E402
+from edf_autograder.kernel import sandbox  # noqa: E402
+from edf_autograder.kernel.session import KernelSession  # noqa: E402
 
 LOOK = r"""
 import os, resource, socket

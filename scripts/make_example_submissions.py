@@ -62,7 +62,7 @@ def main() -> None:
     _write("fails_2_3e_one_sided_difference", {"2.3e": "fail"}, image=nb)
 
     nb = ref(PCL)  # the MLP task left undone: the hand-out's TO-DO stays
-    from autograder.integrations.release import strip_notebook
+    from edf_autograder.integrations.release import strip_notebook
     stripped = strip_notebook(nb)
     for i, cell in enumerate(nb.cells):
         if "2.2c" in cell.metadata.get("tags", []):

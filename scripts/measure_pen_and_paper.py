@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.pipeline import grade  # noqa: E402
+from edf_autograder.pipeline import grade  # noqa: E402
 
 ANSWERS = ROOT / "tests" / "answer_files"
 FREE_TEXT = ("2.1b", "2.1c-ii", "2.1c-iii")

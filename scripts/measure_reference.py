@@ -17,8 +17,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.pipeline import grade  # noqa: E402
-from checks import data  # noqa: E402
+from edf_autograder.pipeline import grade  # noqa: E402
+from edf_ex2 import data  # noqa: E402
 
 # what the course's train_and_test and train print, and the reference's sweep solutions
 EPOCH = re.compile(r"Epoch: (\d+)/\d+ .*?Training Error ([\d.]+) %.*?Test Error ([\d.]+) %", re.S)

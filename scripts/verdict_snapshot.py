@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def snapshot(folders: list[Path], quick: bool) -> dict:
-    from autograder.pipeline import grade
+    from edf_autograder.pipeline import grade
 
     out = {}
     for folder in folders:

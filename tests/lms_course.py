@@ -9,13 +9,13 @@ import json
 import zipfile
 from pathlib import Path
 
-from autograder.batch import review
-from autograder.batch.run import save
-from autograder.batch.store import Store
-from autograder.checking.verdicts import FAIL, MANUAL, PASS, ItemResult, Result
-from autograder.intake.discover import _submissions_folder, discover, unpack
-from autograder.reports import html as outputs
-from checks.exercise import EXERCISE
+from edf_autograder.batch import review
+from edf_autograder.batch.run import save
+from edf_autograder.batch.store import Store
+from edf_autograder.checking.verdicts import FAIL, MANUAL, PASS, ItemResult, Result
+from edf_autograder.intake.discover import _submissions_folder, discover, unpack
+from edf_autograder.reports import html as outputs
+from edf_ex2.exercise import EXERCISE
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir())

@@ -5,11 +5,11 @@ import itertools
 
 import nbformat
 
-from autograder.evidence.assign import assign
-from autograder.evidence.capture import NotebookEvidence, Snapshot
-from autograder.evidence.graph import Graph
-from autograder.kernel.session import CellRun
-from checks.notebooks import IMAGE, MNIST_LOGREG, PCL, PCL_LOGREG, PCL_MLP, mnist_mlp
+from edf_autograder.evidence.assign import assign
+from edf_autograder.evidence.capture import NotebookEvidence, Snapshot
+from edf_autograder.evidence.graph import Graph
+from edf_autograder.kernel.session import CellRun
+from edf_ex2.notebooks import IMAGE, MNIST_LOGREG, PCL, PCL_LOGREG, PCL_MLP, mnist_mlp
 
 UIDS = itertools.count(1)
 

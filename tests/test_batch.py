@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch.run import grade_all
-from checks.exercise import REFERENCE
+from edf_autograder.batch.run import grade_all
+from edf_ex2.exercise import REFERENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = (REFERENCE / "pen_and_paper.toml").read_text()

@@ -3,11 +3,11 @@ that says what was expected and what was measured (no kernel needed)."""
 import numpy as np
 import pytest
 
-from autograder.checking.evidence import Evidence
-from autograder.errors import KernelCallError, Untrusted
-from autograder.evidence.capture import NotebookEvidence
-from autograder.evidence.graph import Graph
-from checks.exercise import EXERCISE
+from edf_autograder.checking.evidence import Evidence
+from edf_autograder.errors import KernelCallError, Untrusted
+from edf_autograder.evidence.capture import NotebookEvidence
+from edf_autograder.evidence.graph import Graph
+from edf_ex2.exercise import EXERCISE
 
 RUN = {c.spec.id: c.run for c in EXERCISE.checks()}
 

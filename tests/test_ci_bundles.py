@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.integrations import bundle, classroom
-from autograder.reports.gradescope import problems
+from edf_autograder.integrations import bundle, classroom
+from edf_autograder.reports.gradescope import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _fake_autograder(tmp_path, submission, **options):
-    archive = bundle.gradescope(tmp_path / "autograder.zip", **options)
+    archive = bundle.gradescope(tmp_path / "edf_autograder.zip", **options)
     tree = tmp_path / "autograder"
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
@@ -56,7 +56,7 @@ def test_classroom_workflow_is_valid_yaml_and_runs_our_commands(tmp_path):
     steps = flow["jobs"]["run-autograding-tests"]["steps"]
     grade = next(s for s in steps if s.get("id") == classroom.RUNNER)
     assert "edf-grader check . --json result.json --junit junit.xml --format markdown" in grade["run"]
-    assert "python -m autograder.integrations.classroom result.json" in grade["run"]
+    assert "python -m edf_autograder.integrations.classroom result.json" in grade["run"]
     reporter = steps[-1]
     assert reporter["with"]["runners"] == classroom.RUNNER
     assert f"{classroom.RUNNER.upper()}_RESULTS" in reporter["env"]
@@ -73,15 +73,15 @@ def test_classroom_payload_carries_partial_points():
 
 
 def test_the_workflow_commands_run_here(tmp_path):
-    """The grading step's commands, with `edf-grader` spelled `python -m autograder`."""
+    """The grading step's commands, with `edf-grader` spelled `python -m edf_autograder`."""
     work = tmp_path / "repo"
     shutil.copytree(ROOT / "submissions" / "fails_2_3e_one_sided_difference", work)
-    check = subprocess.run([sys.executable, "-m", "autograder", "check", ".", "--quick", "--json", "result.json",
+    check = subprocess.run([sys.executable, "-m", "edf_autograder", "check", ".", "--quick", "--json", "result.json",
                             "--junit", "junit.xml", "--format", "markdown"],
                            cwd=work, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert check.returncode == 1  # 2.3e fails
     assert check.stdout.startswith("### Exercise 2: Image Classification:") and "| 2.3e | fail |" in check.stdout
-    payload = subprocess.run([sys.executable, "-m", "autograder.integrations.classroom", "result.json"], cwd=work,
+    payload = subprocess.run([sys.executable, "-m", "edf_autograder.integrations.classroom", "result.json"], cwd=work,
                              capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     body = json.loads(base64.b64decode(payload.stdout))
     assert body["status"] == "fail" and len(body["tests"]) == len(json.loads((work / "result.json").read_text())["items"])

@@ -15,10 +15,10 @@ import uuid
 import nbformat
 import pytest
 
-from autograder.batch.run import grade_all
-from autograder.kernel import sandbox
-from autograder.pipeline import grade
-from checks.exercise import EXERCISE
+from edf_autograder.batch.run import grade_all
+from edf_autograder.kernel import sandbox
+from edf_autograder.pipeline import grade
+from edf_ex2.exercise import EXERCISE
 from tests.handout import STYLES, VARIANTS, course, given, write_submission
 
 SLOW_ITEMS = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}

@@ -14,9 +14,9 @@ distributed = pytest.importorskip("distributed")
 
 import dask  # noqa: E402  (after the skip: dask is an optional extra)
 
-from autograder.batch import run as batch  # noqa: E402
-from autograder.batch.dask import SCHEDULER_CONFIG, ClusterError, dask_executor  # noqa: E402
-from autograder.batch.store import Store  # noqa: E402
+from edf_autograder.batch import run as batch  # noqa: E402
+from edf_autograder.batch.dask import SCHEDULER_CONFIG, ClusterError, dask_executor  # noqa: E402
+from edf_autograder.batch.store import Store  # noqa: E402
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 EXAMPLES = ["passes_all", "fails_2_2c_missing_task", "fails_broken_image_notebook"]
@@ -97,7 +97,7 @@ def _kernel_threads() -> str:
 
     import nbformat
 
-    from autograder.kernel.session import KernelSession
+    from edf_autograder.kernel.session import KernelSession
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os.environ['OPENBLAS_NUM_THREADS']")])
     with tempfile.TemporaryDirectory() as tmp, KernelSession(nb, Path(tmp), cell_timeout=60, notebook_timeout=120) as k:
@@ -106,7 +106,7 @@ def _kernel_threads() -> str:
 
 
 def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr("autograder.batch.dask.CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr("edf_autograder.batch.dask.CONNECT_TIMEOUT", 1)
     with pytest.raises(ClusterError, match="cannot reach a Dask scheduler"):
         dask_executor("tcp://127.0.0.1:9")
 
@@ -120,8 +120,8 @@ def test_bad_local_worker_count(scheduler):
 def test_worker_without_the_coordinators_files_refuses_to_grade(tmp_path):
     """A node with other data (its own $MNIST_DIR, another file at the same path) or without
     the course folder must fail the task, not store a grade that a re-run would keep."""
-    from autograder.errors import DataError
-    from autograder.intake.discover import Submission, discover
+    from edf_autograder.errors import DataError
+    from edf_autograder.intake.discover import Submission, discover
 
     sub = next(s for s in discover(SUBMISSIONS)[0] if s.student == "passes_all")
     with pytest.raises(DataError, match="other data"):

@@ -1,4 +1,4 @@
-"""checks.data: which data a run uses, the held-out split, staging and the cache."""
+"""edf_ex2.data: which data a run uses, the held-out split, staging and the cache."""
 import gzip
 import shutil
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.errors import DataError
-from checks import data
+from edf_autograder.errors import DataError
+from edf_ex2 import data
 
 loader = data.mnist_loader  # reference/mnist_loader.py, the file the notebooks import
 TRAIN, TEST = data.IDX_NAMES["train"], data.IDX_NAMES["test"]

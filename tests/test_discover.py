@@ -1,5 +1,5 @@
 """Submissions are found as folders, zips or flat LMS exports; odd entries are listed."""
-from autograder.intake.discover import discover
+from edf_autograder.intake.discover import discover
 
 
 def test_folders_zips_and_flat_exports(tmp_path):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.pipeline import grade
-from checks.exercise import EXERCISE
+from edf_autograder.pipeline import grade
+from edf_ex2.exercise import EXERCISE
 
 EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "submissions").iterdir() if p.is_dir())
 SLOW = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
@@ -53,7 +53,7 @@ def test_example_full(example):
 
 def test_batch_of_the_examples_gives_their_expected_verdicts(tmp_path):
     """`grader.py grade submissions -j 2` (quick): the same verdicts, through the batch path."""
-    from autograder.batch.run import grade_all
+    from edf_autograder.batch.run import grade_all
 
     course = tmp_path / "course"
     course.mkdir()

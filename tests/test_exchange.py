@@ -4,8 +4,8 @@ import os
 import numpy as np
 import pytest
 
-from autograder.errors import KernelCallError
-from autograder.kernel import exchange
+from edf_autograder.errors import KernelCallError
+from edf_autograder.kernel import exchange
 
 
 def test_arrays_round_trip(tmp_path):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.answers.expressions import MAX_LENGTH, Expression, Unreadable, number
-from autograder.errors import SubmissionError
+from edf_autograder.answers.expressions import MAX_LENGTH, Expression, Unreadable, number
+from edf_autograder.errors import SubmissionError
 
 X, XC = ("x",), ("x", "c")
 SOFTMAX = ("S_j", "S_k", "delta_jk", "j", "k")

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from autograder.batch import review
-from autograder.reports import gradebook, gradescope
+from edf_autograder.batch import review
+from edf_autograder.reports import gradebook, gradescope
 from tests.test_outputs import EVIL, FORMULA, course, read_csv
 
 

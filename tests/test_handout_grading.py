@@ -1,6 +1,6 @@
 """The untouched hand-out is graded to zero, item by item, without the grader failing."""
-from autograder.integrations.release import release
-from autograder.pipeline import grade
+from edf_autograder.integrations.release import release
+from edf_autograder.pipeline import grade
 
 
 def test_untouched_handout_scores_zero(tmp_path):

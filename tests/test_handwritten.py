@@ -6,10 +6,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from autograder.batch.run import grade_all
-from autograder.intake.stage import stage
-from checks.data import resolve
-from checks.exercise import EXERCISE, REFERENCE
+from edf_autograder.batch.run import grade_all
+from edf_autograder.intake.stage import stage
+from edf_ex2.data import resolve
+from edf_ex2.exercise import EXERCISE, REFERENCE
 
 PDF = (Path(__file__).parent / "answer_files" / "handwritten_pdf" / "pen_and_paper.pdf").read_bytes()
 JPG = (Path(__file__).parent / "answer_files" / "handwritten_photo" / "pen_and_paper.jpg").read_bytes()

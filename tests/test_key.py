@@ -1,11 +1,11 @@
 """The pen-and-paper key is derived from the problem statement, not typed."""
 import pytest
 
-from autograder.answers.expressions import Expression
-from autograder.answers.sheet import AnswerFile
-from autograder.checking.evidence import Evidence
-from checks import key
-from checks.exercise import ANSWER_SHEET, EXERCISE
+from edf_autograder.answers.expressions import Expression
+from edf_autograder.answers.sheet import AnswerFile
+from edf_autograder.checking.evidence import Evidence
+from edf_ex2 import key
+from edf_ex2.exercise import ANSWER_SHEET, EXERCISE
 
 
 def test_every_number_in_the_key_file_is_the_recomputed_one():

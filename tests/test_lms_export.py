@@ -10,13 +10,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from autograder.batch.run import save
-from autograder.batch.store import Store
-from autograder.cli import main
-from autograder.errors import HarnessError
-from autograder.integrations import lms
-from autograder.integrations.lms import sheet
-from checks.exercise import EXERCISE
+from edf_autograder.batch.run import save
+from edf_autograder.batch.store import Store
+from edf_autograder.cli import main
+from edf_autograder.errors import HarnessError
+from edf_autograder.integrations import lms
+from edf_autograder.integrations.lms import sheet
+from edf_ex2.exercise import EXERCISE
 from tests.lms_course import (
     ABSENT,
     CANVAS_HEADER,

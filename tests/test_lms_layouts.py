@@ -4,8 +4,8 @@ student's flat files, next to the same example as a plain folder (quick mode, re
 then the grades go back into the Moodle worksheet."""
 import json
 
-from autograder.batch.run import grade_all
-from autograder.integrations import lms
+from edf_autograder.batch.run import grade_all
+from edf_autograder.integrations import lms
 from tests.lms_course import ROOT, _zip_bytes, files, grades, moodle_worksheet, read_rows, write_zip
 
 

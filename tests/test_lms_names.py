@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 
-from autograder.errors import SubmissionError
-from autograder.intake.discover import discover, unpack
-from autograder.intake.lms_names import Identity, flat_file, folder
+from edf_autograder.errors import SubmissionError
+from edf_autograder.intake.discover import discover, unpack
+from edf_autograder.intake.lms_names import Identity, flat_file, folder
 
 
 @pytest.mark.parametrize("name, lms, lms_id, who, login", [
@@ -148,7 +148,7 @@ def test_a_download_with_a_file_and_a_folder_of_one_name_is_refused_with_a_messa
 def test_a_rerun_gives_results_graded_before_names_were_read_their_identity(tmp_path):
     import json
 
-    from autograder.batch.run import grade_all
+    from edf_autograder.batch.run import grade_all
 
     course = tmp_path / "course"
     _touch(course / "Ada Lovelace_1001_assignsubmission_file" / "pen_and_paper.toml", "x = 1")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks.data import write_idx
+from edf_ex2.data import write_idx
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("course_mnist_loader", ROOT / "reference" / "mnist_loader.py")

@@ -13,10 +13,10 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
-from autograder.reports import gradescope, plots
-from autograder.reports import html as outputs
-from checks.exercise import EXERCISE
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, ItemResult, Result
+from edf_autograder.reports import gradescope, plots
+from edf_autograder.reports import html as outputs
+from edf_ex2.exercise import EXERCISE
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = '<script>alert(1)</script>'

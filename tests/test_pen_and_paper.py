@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.answers.sheet import AnswerFile, blank_answer_file, load_answers
-from autograder.checking.evidence import Evidence
-from autograder.pipeline import grade
-from checks import key
-from checks.exercise import ANSWER_SHEET, EXERCISE
+from edf_autograder.answers.sheet import AnswerFile, blank_answer_file, load_answers
+from edf_autograder.checking.evidence import Evidence
+from edf_autograder.pipeline import grade
+from edf_ex2 import key
+from edf_ex2.exercise import ANSWER_SHEET, EXERCISE
 
 ANSWERS, TEMPLATE = ANSWER_SHEET.schema, ANSWER_SHEET.template
 SOLUTION = TEMPLATE.with_name("pen_and_paper.toml")

@@ -12,7 +12,7 @@ def test_one_test_per_item_with_the_items_message(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", os.devnull, "--rootdir", str(tmp_path), "-p", "no:cacheprovider",
-         "-p", "autograder.integrations.pytest_plugin", "-q",
+         "-p", "edf_autograder.integrations.pytest_plugin", "-q",
          "--submission", str(ROOT / "submissions" / "fails_2_3e_one_sided_difference"), "--submission-quick"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 1, run.stdout[-2000:]

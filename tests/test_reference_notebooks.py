@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.integrations.release import strip_notebook
-from checks import data
-from checks.exercise import EXERCISE, REFERENCE
+from edf_autograder.integrations.release import strip_notebook
+from edf_ex2 import data
+from edf_ex2.exercise import EXERCISE, REFERENCE
 
 NOTEBOOKS = EXERCISE.files
 

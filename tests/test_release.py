@@ -7,9 +7,9 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
-from autograder.answers.sheet import blank_answer_file
-from autograder.integrations.release import MarkerError, release, solution_lines, strip_notebook
-from checks.exercise import ANSWER_SHEET, EXERCISE, REFERENCE
+from edf_autograder.answers.sheet import blank_answer_file
+from edf_autograder.integrations.release import MarkerError, release, solution_lines, strip_notebook
+from edf_ex2.exercise import ANSWER_SHEET, EXERCISE, REFERENCE
 
 NOTEBOOKS = EXERCISE.files
 

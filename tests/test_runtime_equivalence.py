@@ -1,4 +1,4 @@
-"""The grading runtime (autograder/runtime/edf.py) computes what the course's edf.py computes.
+"""The grading runtime (edf_autograder/runtime/edf.py) computes what the course's edf.py computes.
 
 Both files are loaded under their own module names, so each keeps its own module state,
 and every graph is built twice, the notebook way, from the same seed and data.
@@ -39,7 +39,7 @@ def _load(name, relative):
 
 
 COURSE = _load("edf_course", "reference/edf.py")
-RUNTIME = _load("edf_runtime", "autograder/runtime/edf.py")
+RUNTIME = _load("edf_runtime", "edf_autograder/runtime/edf.py")
 BOTH = pytest.mark.parametrize("edf", [COURSE, RUNTIME], ids=["course", "runtime"])
 
 GRAD_RTOL = {np.float64: 1e-6, np.float32: 1e-4}

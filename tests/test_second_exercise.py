@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch.run import grade_all
-from autograder.exercise import ExerciseError, load
-from autograder.integrations.release import release
-from autograder.pipeline import grade
-from checks.exercise import EXERCISE as EX2
+from edf_autograder.batch.run import grade_all
+from edf_autograder.exercise import ExerciseError, load
+from edf_autograder.integrations.release import release
+from edf_autograder.pipeline import grade
+from edf_ex2.exercise import EXERCISE as EX2
 
 ROOT = Path(__file__).resolve().parents[1]
 SECOND = "tests.exercise_linreg:EXERCISE"
@@ -76,7 +76,7 @@ def test_the_engine_names_none_of_exercise_2s_notebooks_items_or_data():
     names |= {"2d_pcl_dataset", "mnist", "pen_and_paper", "SingleProbToProbVector", "train_and_test"}
     pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
     found = [f"{path.relative_to(ROOT)}:{n + 1}: {line.strip()}"
-             for path in sorted((ROOT / "autograder").rglob("*")) if path.suffix in (".py", ".html", ".lark")
+             for path in sorted((ROOT / "edf_autograder").rglob("*")) if path.suffix in (".py", ".html", ".lark")
              and "runtime" not in path.parts
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if pattern.search(line)]
     assert found == []

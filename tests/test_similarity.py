@@ -3,9 +3,9 @@ hand-out code does not count, and the page escapes what it quotes."""
 import nbformat
 import pytest
 
-from autograder.reports import html as outputs
-from autograder.reports import similarity
-from checks.exercise import EXERCISE
+from edf_autograder.reports import html as outputs
+from edf_autograder.reports import similarity
+from edf_ex2.exercise import EXERCISE
 
 NAMES = list(EXERCISE.files.values())
 

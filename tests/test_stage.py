@@ -8,9 +8,9 @@ from dataclasses import replace
 import nbformat
 import pytest
 
-from autograder.errors import SubmissionError
-from autograder.intake.stage import read_notebook, stage
-from checks.exercise import EXERCISE
+from edf_autograder.errors import SubmissionError
+from edf_autograder.intake.stage import read_notebook, stage
+from edf_ex2.exercise import EXERCISE
 
 
 class NoData:
@@ -160,7 +160,7 @@ def test_hostile_members_of_a_nested_zip_are_refused(tmp_path, reference_loader,
 
 
 def test_nested_zips_share_one_size_budget(tmp_path, reference_loader, monkeypatch):
-    import autograder.intake.archives as archives
+    import edf_autograder.intake.archives as archives
     monkeypatch.setattr(archives, "MAX_ARCHIVE_BYTES", 3000)
     folder = tmp_path / "student"
     folder.mkdir()

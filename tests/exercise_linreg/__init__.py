@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.evidence.plan import GraphSlot, NotebookPlan
-from autograder.exercise import Exercise, Notebook
+from edf_autograder.evidence.plan import GraphSlot, NotebookPlan
+from edf_autograder.exercise import Exercise, Notebook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -66,7 +66,7 @@ EXERCISE = Exercise(
     check_modules=("tests.exercise_linreg.checks",),
     notebooks=(Notebook(PLAN, "linear_regression.ipynb", markers=("regression.npz",)),),
     reference=HERE / "reference",
-    staged={"edf.py": ROOT / "autograder" / "runtime" / "edf.py"},
+    staged={"edf.py": ROOT / "edf_autograder" / "runtime" / "edf.py"},
     handout_files={"edf.py": ROOT / "reference" / "edf.py"},
     data=data,
     time_limits={"quick": (60, 300), "synthetic": (60, 300)},

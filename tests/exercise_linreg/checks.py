@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checking.registry import check
-from autograder.checking.verdicts import failed, passed
-from autograder.errors import KernelCallError
-from autograder.evidence.assign import layers_text
-from autograder.evidence.capture import graph_of
-from autograder.kernel import exchange
+from edf_autograder.checking.registry import check
+from edf_autograder.checking.verdicts import failed, passed
+from edf_autograder.errors import KernelCallError
+from edf_autograder.evidence.assign import layers_text
+from edf_autograder.evidence.capture import graph_of
+from edf_autograder.kernel import exchange
 
 MAX_RMSE = 0.2   # the noise is 0.1; an untrained model is off by about 2.5
 

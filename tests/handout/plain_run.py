@@ -22,7 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from checks import data
+from edf_ex2 import data
 from tests.handout import course, write_submission
 
 HANDOUT = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")) / "course-handout"

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.kernel.session import KernelSession
+from edf_autograder.kernel.session import KernelSession
 
 from .harness import Ran, stream_text
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.kernel import sandbox
-from autograder.kernel.session import CellRun
+from edf_autograder.kernel import sandbox
+from edf_autograder.kernel.session import CellRun
 
 MECH = sandbox.mechanism()
 contained = pytest.mark.skipif(not MECH.contained, reason=f"needs bubblewrap; here: {sandbox.describe()}")

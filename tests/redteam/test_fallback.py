@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from autograder.kernel import sandbox
+from edf_autograder.kernel import sandbox
 
 REAL_WHICH = shutil.which
 
@@ -25,7 +25,7 @@ def machine(monkeypatch):
 @pytest.mark.skipif(not REAL_WHICH("unshare"), reason="unshare is not installed")
 def test_without_bubblewrap_unshare_keeps_the_network_out_and_says_the_rest(machine, hostile, caplog):
     machine("bwrap")
-    with caplog.at_level(logging.WARNING, logger="autograder.kernel.sandbox"):
+    with caplog.at_level(logging.WARNING, logger="edf_autograder.kernel.sandbox"):
         line = sandbox.describe()
     if sandbox.mechanism().name != "unshare":
         pytest.skip(f"unshare cannot make namespaces here: {line}")

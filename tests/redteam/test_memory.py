@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.batch.run import grade_all
-from autograder.kernel import memory_cap, process_tree, sandbox
+from edf_autograder.batch.run import grade_all
+from edf_autograder.kernel import memory_cap, process_tree, sandbox
 
 from .harness import MECH, PeakRSS, gone, limited
 

@@ -1,6 +1,6 @@
 """Output floods: the grader keeps a bounded amount per cell, says so, and its memory
 stays small; the kernel's next cell still reports normally."""
-from autograder.kernel import sandbox
+from edf_autograder.kernel import sandbox
 
 from .harness import PeakRSS
 

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from autograder.errors import KernelCallError
-from autograder.kernel import exchange
-from checks import data
-from checks.exercise import REFERENCE, ROOT
+from edf_autograder.errors import KernelCallError
+from edf_autograder.kernel import exchange
+from edf_ex2 import data
+from edf_ex2.exercise import REFERENCE, ROOT
 
 from .harness import MECH, contained, limited, namespaced
 
@@ -37,7 +37,7 @@ def test_key_heldout_data_grader_code_and_other_submissions_are_unreadable(hosti
     heldout = tmp_path / "heldout.npz"
     heldout.write_bytes(b"labels")
     os.chmod(heldout, 0o644)  # readable by anyone who can reach it: only not mounting keeps it out
-    secrets = [str(REFERENCE / "pen_and_paper_key.toml"), str(ROOT / "autograder" / "pipeline.py"),
+    secrets = [str(REFERENCE / "pen_and_paper_key.toml"), str(ROOT / "edf_autograder" / "pipeline.py"),
                str(heldout), str(other / "image_classification.ipynb"), str(data._cache_root()), "/etc/shadow"]
     ran = hostile(PROBE.format(paths=secrets, action="open(path).read(1) if os.path.isfile(path) else os.listdir(path)"))
     assert ran.status() == ["ok"]

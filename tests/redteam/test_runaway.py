@@ -2,7 +2,7 @@
 verdict for the cell, goes on, and the machine keeps its memory and processes."""
 import uuid
 
-from autograder.kernel import sandbox
+from edf_autograder.kernel import sandbox
 
 from .harness import MECH, PeakRSS, contained, gone, limited, namespaced
 

@@ -1,0 +1,132 @@
+"""Stage a submission: find the exercise's notebooks and answer sheet in it, and lay them
+out in a fresh working folder beside the grader's own files and the data.
+
+A submission is a folder, a .zip, or notebook/answer files given directly. Its own copies
+of the files the grader stages (the framework, a loader, the data) are never used; the
+report says when they differ from the course's.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from edf_autograder.errors import SubmissionError
+from edf_autograder.intake.archives import files as submission_files
+
+MAX_HANDWRITTEN_BYTES, MAX_HANDWRITTEN_FILES = 30 * 1024 * 1024, 10
+HANDWRITTEN_FOLDER = "handwritten"  # where the batch keeps them, beside feedback.html
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Staged:
+    workdir: Path
+    notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # kind -> why it is missing/unusable
+    answers: Path | None = None
+    handwritten: list[Path] = field(default_factory=list)  # kept copies, safe names
+    notes: list[str] = field(default_factory=list)
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A version-4 notebook, or SubmissionError saying what is wrong with the file."""
+    size = path.stat().st_size
+    if size == 0:
+        raise SubmissionError(f"{path.name}: the file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise SubmissionError(f"{path.name}: {size // 2**20} MB, larger than the {MAX_NOTEBOOK_BYTES // 2**20} MB limit "
+                              "(clear the outputs and save again)")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
+        raise SubmissionError(f"{path.name}: not a readable Jupyter notebook ({str(exc).splitlines()[0][:200]})") from None
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    if kernel and not str(kernel).startswith("python"):
+        raise SubmissionError(f"{path.name}: written for the kernel {kernel!r}; the grader runs Python 3")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _kind(path: Path, nb, exercise) -> str | None:
+    for notebook in exercise.notebooks:  # an LMS's flat download prefixes the student's name
+        if path.name == notebook.filename or path.name.endswith("_" + notebook.filename):
+            return notebook.kind
+    text = "\n".join(c.source for c in nb.cells)
+    return next((nb_.kind for nb_ in exercise.notebooks if any(m in text for m in nb_.markers)), None)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _keep_handwritten(path: Path, staged: Staged, folder: Path) -> None:
+    """A copy of a handwritten hand-in under a safe, unique name, for the tutor."""
+    if len(staged.handwritten) >= MAX_HANDWRITTEN_FILES:
+        staged.notes.append(f"{path.name}: more than {MAX_HANDWRITTEN_FILES} handwritten files; not kept")
+        return
+    if path.stat().st_size > MAX_HANDWRITTEN_BYTES:
+        staged.notes.append(f"{path.name}: larger than {MAX_HANDWRITTEN_BYTES // 2**20} MB; not kept (scan it "
+                            "at a lower resolution)")
+        return
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name)
+    while (folder / name).exists():
+        name = f"{Path(name).stem}-{len(staged.handwritten) + 1}{Path(name).suffix}"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, folder / name)
+    staged.handwritten.append(folder / name)
+
+
+def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) -> Staged:
+    """The work folder of one submission: its notebooks (by name, else by content), its
+    answer sheet and handwritten pages, the exercise's staged files and the data."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    staged = Staged(workdir)
+    names = exercise.files
+    sheet = exercise.answers
+    for path in submission_files(submission, workdir.parent / (workdir.name + "-unpacked")):
+        if path.suffix == ".ipynb" and not path.name.endswith("-checkpoint.ipynb"):
+            _stage_notebook(path, staged, exercise)
+        elif sheet and (path.name == sheet.filename or (path.suffix == ".toml" and staged.answers is None)):
+            if staged.answers is None or staged.answers.name != sheet.filename:
+                staged.answers = path
+        elif sheet and sheet.handwritten_pattern.search(path.name):
+            _keep_handwritten(path, staged, workdir.parent / (workdir.name + "-handwritten"))
+        elif path.suffix.lower() == ".zip":
+            staged.notes.append(f"{path.name}: a zip inside a zip inside the submission; not unpacked "
+                                "(put the notebooks in one zip)")
+        elif path.name in exercise.handout_files:
+            known = {_digest(exercise.handout_files[path.name]), *exercise.known_copies.get(path.name, ())}
+            if _digest(path) not in known:
+                staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
+    for kind, name in names.items():
+        if kind not in staged.notebooks and kind not in staged.problems:
+            staged.problems[kind] = f"no {name} in the submission"
+    for name, source in exercise.staged.items():
+        shutil.copy(source, workdir / name)
+    dataset.stage(workdir, quick=quick)
+    return staged
+
+
+def _stage_notebook(path: Path, staged: Staged, exercise) -> None:
+    names = exercise.files
+    try:
+        nb = read_notebook(path)
+    except SubmissionError as exc:
+        kind = next((k for k, v in names.items() if v == path.name), None)
+        staged.problems[kind or path.name] = str(exc)
+        return
+    kind = _kind(path, nb, exercise)
+    if kind is None:
+        staged.notes.append(f"{path.name}: not recognised as a notebook of the exercise; ignored")
+    elif kind in staged.notebooks:
+        staged.notes.append(f"{path.name}: a second {names[kind]}; the first one found is graded")
+    else:
+        if not path.name.endswith(names[kind]):
+            staged.notes.append(f"found {path.name}; graded it as {names[kind]} (rename it to be sure)")
+        staged.notebooks[kind] = nb
+        nbformat.write(nb, staged.workdir / names[kind])

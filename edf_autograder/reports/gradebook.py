@@ -1,0 +1,102 @@
+"""The gradebook: `grades.csv` and `review_queue.csv` for spreadsheets and learning-management
+systems (the tutors' scores come back through `batch.review`).
+
+Every text cell goes through `neutralise`: a spreadsheet runs a cell that starts with
+= + - @ (or a tab or carriage return before one) as a formula, and a student id or an answer
+is student-controlled text. Such cells get a leading single quote; genuine numbers stay.
+
+After review an item has the tutor's points (`override` beside them); `score` sums every
+item that is not still waiting for review, `manual_pending` is what still waits.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from edf_autograder.checking.verdicts import MANUAL
+from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
+from edf_autograder.reports.text import write_atomic
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+TOTALS = ("score", "manual_pending", "suggested_score", "max_score")
+PROBLEMS = "problems.json"  # discover()'s list, kept so a review import can rewrite summary.html
+QUEUE = ("student", "safe_id", "item", "title", "suggested", "max_points", "message", "score", "comment", "file")
+
+
+def neutralise(value):
+    """A cell a spreadsheet shows as text, never runs: quote text that would start a formula."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_START) and not NUMBER.fullmatch(text.strip()):
+        return "'" + text
+    return text
+
+
+def _csv(header, rows) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return "\ufeff" + buf.getvalue()  # the byte-order mark makes Excel read UTF-8
+
+
+def item_ids(records: list[dict]) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in records:
+        seen.update(dict.fromkeys(i["id"] for i in record["items"]))
+    return list(seen)
+
+
+def write_grades(path: Path, records: list[dict]) -> None:
+    ids = item_ids(records)
+    rows = []
+    for r in records:
+        points = {i["id"]: i["points"] if i["status"] != MANUAL else "" for i in r["items"]}
+        rows.append([r.get("student", r["submission"]), r.get("safe_id", ""), *(points.get(i, "") for i in ids),
+                     *(r.get(t, "") for t in TOTALS)])
+    write_atomic(path, _csv(["student", "safe_id", *ids, *TOTALS], rows))
+
+
+FLAG = "flag:"  # review-queue rows of integrity flags: read by a person, never imported as scores
+
+
+def handwritten_files(record: dict) -> list[str]:
+    """A student's handwritten answer pages as the batch keeps them, relative to the output folder."""
+    names = (record.get("answer_sheet") or {}).get("handwritten") or []
+    return [f"students/{record.get('safe_id', '')}/{HANDWRITTEN_FOLDER}/{name}" for name in names]
+
+
+def review_rows(records: list[dict]) -> list[dict]:
+    """Items waiting for a tutor (with the handwritten pages of the answer sheet's section),
+    then each integrity flag (a row to read, with no points)."""
+    rows = []
+    for r in records:
+        who = {"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", "")}
+        files = handwritten_files(r)
+        section = (r.get("answer_sheet") or {}).get("section")
+        rows += [{**who, "item": i["id"], "title": i["title"], "suggested": i["points"],
+                  "max_points": i["max_points"], "message": i["message"], "score": "", "comment": "",
+                  "files": files if i["section"] == section else [],
+                  "file": " ".join(files) if i["section"] == section else ""}
+                 for i in r["items"] if i["status"] == MANUAL]
+        rows += [{**who, "item": FLAG + f["kind"], "title": "integrity flag (no points)", "suggested": "",
+                  "max_points": "", "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
+                  "score": "", "comment": "", "files": [], "file": ""}
+                 for f in r.get("flags", [])]
+    return rows
+
+
+def write_review_queue(path: Path, records: list[dict]) -> None:
+    write_atomic(path, _csv(QUEUE, ([row[k] for k in QUEUE] for row in review_rows(records))))
+
+
+def load_problems(path: Path) -> list[str]:
+    try:
+        return list(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return []

@@ -1,0 +1,74 @@
+"""Reports of a Result: a terminal summary, JSON, and Markdown for CI job summaries."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, Result
+
+MARK = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERR ", MANUAL: "REVW", NOT_FOUND: "MISS", SKIPPED: "SKIP"}
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def section_titles(record: dict) -> dict[str, str]:
+    """The exercise's sections (id prefix -> title) as a result record keeps them, then any
+    section an item names that the record does not."""
+    titles = dict((record.get("exercise") or {}).get("sections") or {})
+    for item in record.get("items", []):
+        titles.setdefault(item["section"], item["section"])
+    return titles
+
+
+def text(result: Result, *, verbose: bool = True) -> str:
+    lines = [f"Data: {result.dataset}"]
+    lines += [f"Note: {n}" for n in result.notes]
+    for section, title in section_titles(result.to_dict()).items():
+        items = [i for i in result.items if i.section == section]
+        earned = sum(i.points for i in items if i.status != MANUAL)
+        lines.append(f"\n{title}  ({_points(earned)}/{_points(sum(i.max_points for i in items))})")
+        for i in items:
+            mark, got, top = MARK.get(i.status, i.status), _points(i.points), _points(i.max_points)
+            lines.append(f"  [{mark}] {i.id:<19} {got:>4}/{top:<4} {i.title}")
+            if verbose and i.message and i.status != PASS:
+                lines += ["        " + row for row in i.message.splitlines()[:8]]
+                if i.where:
+                    lines.append(f"        (evidence: {i.where})")
+    if result.flags:
+        lines.append("\nFlags for a person (they change no points):")
+        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}"
+                  for f in result.flags]
+    lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "
+                 f"{_points(result.manual_pending)} points wait for manual review "
+                 f"(suggested total {_points(result.suggested_score)}); {result.duration:.0f} s")
+    return "\n".join(lines)
+
+
+def markdown(result: Result) -> str:
+    rows = ["| item | status | points | message |", "|---|---|---|---|"]
+    for i in result.items:
+        msg = i.message.replace("|", "\\|").replace("\n", " ")[:200]
+        rows.append(f"| {i.id} | {i.status} | {_points(i.points)}/{_points(i.max_points)} | {msg} |")
+    title = result.exercise.get("title", "Autograder")
+    head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
+            f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
+    return head + "\n" + "\n".join(rows) + "\n"
+
+
+def write_json(result: Result, path: Path) -> None:
+    write_atomic(path, json.dumps(result.to_dict(), indent=2))
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; tutors sharing the output folder must read it
+    os.replace(tmp, path)
