@@ -110,7 +110,7 @@ def _relu_c(x: float, c: float) -> Point:
     return Point({"x": x, "c": c}, _central(lambda z: sheet.relu_c(z, c), x), f"x={x:.4g}, c={c:.4g}")
 
 
-@check("2.1a-i", "a-i: derivative of ReLU_c", 1)
+@check("2.1a-i", "a-i: derivative of ReLU_c", 1, students="readable")
 @reads(("a", "i"))
 def relu_c_derivative(answers):
     points = st.builds(lambda c, d: _relu_c(c + d, c), st.floats(-3.0, 3.0), _off_kink())
@@ -121,7 +121,7 @@ def _elu(x: float, c: float) -> Point:
     return Point({"x": x, "c": c}, _central(lambda z: sheet.elu(z, c), x), f"x={x:.4g}, c={c:.4g}")
 
 
-@check("2.1a-ii", "a-ii: derivative of ELU", 1)
+@check("2.1a-ii", "a-ii: derivative of ELU", 1, students="readable")
 @reads(("a", "ii"))
 def elu_derivative(answers):
     points = st.builds(_elu, _off_kink(), st.floats(-3.0, 3.0))
@@ -132,7 +132,7 @@ def _tanh(x: float) -> Point:
     return Point({"x": x}, _central(sheet.tanh, x), f"x={x:.4g}")
 
 
-@check("2.1a-iii", "a-iii: derivative of Tanh", 1)
+@check("2.1a-iii", "a-iii: derivative of Tanh", 1, students="readable")
 @reads(("a", "iii"))
 def tanh_derivative(answers):
     points = st.builds(_tanh, st.floats(-5.0, 5.0))
@@ -154,7 +154,7 @@ def _softmax_points(draw):
     return _softmax(xs, draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1)))
 
 
-@check("2.1a-iv", "a-iv: derivative of Softmax", 2)
+@check("2.1a-iv", "a-iv: derivative of Softmax", 2, students="readable")
 @reads(("a", "iv"))
 def softmax_derivative(answers):
     return _derivative(answers, "iv", "dS_j/dx_k", ("S_j", "S_k", "delta_jk", "j", "k"), _softmax_points(),
@@ -174,7 +174,7 @@ def _cross_entropy_points(draw):
     return _cross_entropy(y, p, draw(st.integers(0, n - 1)))
 
 
-@check("2.1a-v", "a-v: gradient of the cross entropy", 1)
+@check("2.1a-v", "a-v: gradient of the cross entropy", 1, students="readable")
 @reads(("a", "v"))
 def cross_entropy_derivative(answers):
     return _derivative(answers, "v", "dH/dp_i", ("y_i", "p_i"), _cross_entropy_points(),

@@ -34,7 +34,7 @@ def _free_text(answers, table: str, name: str, item: str, keywords: str) -> Verd
     return manual(f"read by a tutor (keywords suggest {share:.0%} of the point): {excerpt(written)}", share)
 
 
-@check("2.1b", "b: Softmax(x) = Softmax(x + c), proof", 1)
+@check("2.1b", "b: Softmax(x) = Softmax(x + c), proof", 1, students="nothing")
 @reads(("b", "proof"))
 def softmax_shift_proof(answers):
     return _free_text(answers, "b", "proof", "b", "b")
@@ -75,7 +75,7 @@ def _c_i_mistake(name: str, got) -> str | None:
     return None
 
 
-@check("2.1c-i", "c-i: losses, gradient and updated weights (g linear)", 2)
+@check("2.1c-i", "c-i: losses, gradient and updated weights (g linear)", 2, students="readable")
 @reads(*(("c", name) for name in C_I))
 def linear_update(answers):
     key = sheet.load()["c"]
@@ -107,7 +107,7 @@ def linear_update(answers):
     return failed(f"{summary}: " + "; ".join(notes), share)
 
 
-@check("2.1c-ii", "c-ii: does the loss decrease? why not?", 1)
+@check("2.1c-ii", "c-ii: does the loss decrease? why not?", 1, students="nothing")
 @reads(("c", "ii"))
 def loss_rises(answers):
     return _free_text(answers, "c", "ii", "c-ii", "c_ii")
@@ -140,7 +140,7 @@ def _c_iii_gradient(key: dict, value) -> tuple[float, str, bool, str]:
                  "ReLU's derivative at A x_j)."), False, given
 
 
-@check("2.1c-iii", "c-iii: gradient with g = ReLU, and what it shows", 2)
+@check("2.1c-iii", "c-iii: gradient with g = ReLU, and what it shows", 2, students="readable")
 @reads(("c", "iii_gradient"), ("c", "iii_remark"))
 def relu_gradient(answers):
     key = sheet.load()

@@ -59,5 +59,5 @@ def _inline(item: str):
     return run
 
 
-check("2.3b", "Inline question 1: error of an untrained model", 1)(_inline("2.3b"))
-check("2.3i", "Inline question 2: why test error rises for very wide layers", 1)(_inline("2.3i"))
+check("2.3b", "Inline question 1: error of an untrained model", 1, students="nothing")(_inline("2.3b"))
+check("2.3i", "Inline question 2: why test error rises for very wide layers", 1, students="nothing")(_inline("2.3i"))

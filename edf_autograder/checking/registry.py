@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from edf_autograder.checking.verdicts import ItemSpec, Verdict
+from edf_autograder.checking.verdicts import STUDENTS_SEE, ItemSpec, Verdict
 from edf_autograder.errors import HarnessError
 
 _BY_MODULE: dict[str, list[Check]] = {}
@@ -23,14 +23,20 @@ class Check:
     run: Callable[..., Verdict]
 
 
-def check(id: str, title: str, points: float, *, slow: bool = False):
+def check(id: str, title: str, points: float, *, slow: bool = False, students: str = "verdict",
+          hidden: bool = False):
     """Declare a graded item: `@check("4.2d-relu", "ReLU forward and backward", 1.5)`.
-    `slow` items need full training: quick mode reports them as skipped."""
+    `slow` items need full training: quick mode reports them as skipped. `students` is what
+    a student's self-check shows of it ("verdict", "readable" or "nothing"); `hidden` items
+    are graded by the instructor only and never reach the students' kit."""
+    if students not in STUDENTS_SEE:
+        raise HarnessError(f"check {id}: students={students!r}; expected one of {STUDENTS_SEE}")
+
     def register(fn):
         declared = _BY_MODULE.setdefault(fn.__module__, [])
         if any(c.spec.id == id for c in declared):
             raise HarnessError(f"{fn.__module__}: check {id} declared twice")
-        declared.append(Check(ItemSpec(id, title, points, "", slow), fn))
+        declared.append(Check(ItemSpec(id, title, points, "", slow, students, hidden), fn))
         return fn
     return register
 

@@ -38,6 +38,13 @@ class ItemSpec:
     points: float
     section: str       # the exercise's section it belongs to (from the id)
     slow: bool = False  # needs full training; reported as skipped in quick mode
+    # what a student's self-check may show: "verdict" (status and message), "readable" (only
+    # how the answer reads, never whether it is right) or "nothing" (free text)
+    students: str = "verdict"
+    hidden: bool = False  # graded only by the instructor: never in the students' kit
+
+
+STUDENTS_SEE = ("verdict", "readable", "nothing")
 
 
 @dataclass(frozen=True)
