@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import importlib
 import io
@@ -42,17 +43,30 @@ def package_files(package: str) -> dict[str, Path]:
     the top-level `package`, read where it lies now. A package whose data lies beside its
     folder in the repository names it in FOLDERS and finds it with folder(name) (edf_ex2:
     reference/ and data/); installed, that data lies inside the package folder."""
-    module = importlib.import_module(package)
-    roots = {package: Path(module.__file__).resolve().parent}
-    for name in getattr(module, "FOLDERS", ()):
-        roots[f"{package}/{name}"] = Path(module.folder(name)).resolve()
     files: dict[str, Path] = {}
-    for prefix, root in roots.items():
+    for prefix, root in _roots(package).items():
         for path in sorted(root.rglob("*")):
             inner = path.relative_to(root)
             if path.is_file() and "__pycache__" not in inner.parts and path.suffix != ".pyc":
                 files.setdefault(f"{prefix}/{inner.as_posix()}", path)
     return dict(sorted(files.items()))
+
+
+def _roots(package: str) -> dict[str, Path]:
+    """Archive prefix -> the folder its files lie in now."""
+    module = importlib.import_module(package)
+    roots = {package: Path(module.__file__).resolve().parent}
+    for name in getattr(module, "FOLDERS", ()):
+        roots[f"{package}/{name}"] = Path(module.folder(name)).resolve()
+    return roots
+
+
+@functools.cache
+def grader_folders() -> list[Path]:
+    """The folders the grader's files lie in (installed: its package folders; in a checkout
+    also the data folders beside them), none inside another."""
+    found = sorted({root for package in PACKAGES for root in _roots(package).values()})
+    return [f for f in found if not any(f != other and f.is_relative_to(other) for other in found)]
 
 
 def grader_files() -> dict[str, Path]:
@@ -74,6 +88,7 @@ def installed() -> metadata.Distribution | None:
     return dist if Path(str(dist.locate_file(entry))).resolve() == ours else None
 
 
+@functools.cache
 def checkout() -> Path | None:
     """The repository the grader runs from (its pyproject.toml beside the engine's folder),
     or None when it runs from an install."""

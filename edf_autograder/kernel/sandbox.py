@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import importlib.util
 import logging
 import os
 import secrets
@@ -46,13 +45,13 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type, default
 from zmq.utils.monitor import parse_monitor_message
 
+from edf_autograder import distribution
 from edf_autograder.errors import HarnessError
 from edf_autograder.kernel import memory_cap
 
 log = logging.getLogger(__name__)
 
 SWITCH = "EDF_GRADER_SANDBOX"
-CHECKOUT = Path(__file__).resolve().parents[2]  # in a checkout, the key and reference live here
 MiB, GiB = 2**20, 2**30
 LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core": 0}
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
@@ -200,7 +199,7 @@ def _python_paths() -> list[str]:
     if site.ENABLE_USER_SITE:
         wanted.append(site.getusersitepackages())
     wanted += os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    secret = CHECKOUT if (CHECKOUT / "reference").is_dir() else None  # installed: see _grader_packages
+    secret = distribution.checkout()  # the whole repository (examples, tests); installed: see _grader_packages
     paths: list[str] = []
     for path in sorted({p for w in wanted if w and os.path.isdir(w) for p in (os.path.abspath(w), os.path.realpath(w))}):
         if secret and (secret.is_relative_to(path) or (Path(path).is_relative_to(secret)
@@ -212,14 +211,9 @@ def _python_paths() -> list[str]:
 
 
 def _grader_packages(mounted: list[str]) -> list[str]:
-    """The grader's own packages where they lie in a mounted folder (installed, not editable)."""
-    found = []
-    for name in ("edf_autograder", "edf_ex2"):
-        spec = importlib.util.find_spec(name)
-        folder = Path(spec.origin).parent if spec and spec.origin else None
-        if folder and any(folder.is_relative_to(m) for m in mounted):
-            found.append(str(folder))
-    return found
+    """The folders of the grader's files (code, reference notebooks, key, data) that lie in a
+    mounted folder: an installed grader's packages in site-packages."""
+    return [str(f) for f in distribution.grader_folders() if any(f.is_relative_to(m) for m in mounted)]
 
 
 def _binds(workdir: Path, rundir: Path) -> list[str]:
