@@ -43,10 +43,10 @@ class Installed:
     venv: Path
     cache: Path  # the installed grader's own data cache: it splits the data its wheel carries
 
-    def run(self, command: str, *args, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    def run(self, command: str, *args, cwd: Path, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
         """`command` from the venv's bin folder, run in `cwd` (outside the checkout) with an
         empty PYTHONPATH: only the installed wheel can answer."""
-        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")}
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")} | env
         env.update(PYTHONPATH="", EDF_GRADER_CACHE=str(self.cache), MPLBACKEND="Agg")
         return subprocess.run([str(self.venv / "bin" / command), *map(str, args)], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
@@ -186,16 +186,26 @@ work.mkdir()
 with KernelSession(nb, work, cell_timeout=60, notebook_timeout=120) as session:
     status = session.run_cell(0).status
 text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream")
-print(json.dumps({"mechanism": sandbox.mechanism().name, "status": status, "text": text}))
+mech = sandbox.mechanism()
+print(json.dumps({"mechanism": mech.name if mech.name != "unshare" or mech.hides else "unshare without hiding",
+                  "status": status, "text": text}))
 """
 
 
-def test_a_kernel_of_the_installed_grader_sees_none_of_its_files(installed, tmp_path):
-    """bubblewrap hides the installed packages (reference notebooks, key, data) under empty folders."""
-    peek = installed.run("python", "-c", PEEK, tmp_path / "work", cwd=tmp_path)
+@pytest.mark.parametrize("mechanism", ["bubblewrap", "unshare"])
+def test_a_kernel_of_the_installed_grader_sees_none_of_its_files(installed, tmp_path, mechanism):
+    """bubblewrap, or else unshare's mount namespace, hides the installed packages (reference
+    notebooks, key, data) under empty folders; "unshare" runs with a bwrap that refuses."""
+    path = os.environ["PATH"]
+    if mechanism == "unshare":
+        (tmp_path / "bin").mkdir()
+        (tmp_path / "bin" / "bwrap").write_text("#!/bin/sh\necho 'bwrap: user namespaces are forbidden' >&2\nexit 1\n")
+        (tmp_path / "bin" / "bwrap").chmod(0o755)
+        path = f"{tmp_path / 'bin'}{os.pathsep}{path}"
+    peek = installed.run("python", "-c", PEEK, tmp_path / "work", cwd=tmp_path, PATH=path)
     assert peek.returncode == 0, peek.stderr[-2000:]
     seen = json.loads(peek.stdout.splitlines()[-1])
-    if seen["mechanism"] != "bubblewrap":
-        pytest.skip(f"needs bubblewrap; the grader chose {seen['mechanism']}")
+    if seen["mechanism"] != mechanism:
+        pytest.skip(f"needs {mechanism}; the grader chose {seen['mechanism']} here")
     assert seen["status"] == "ok" and seen["text"].count("refused") == 4, seen
     assert "reached" not in seen["text"] and "listing []" in seen["text"], seen

@@ -11,7 +11,9 @@ Mechanisms, best first, chosen once per process by `mechanism()`:
   held-out data, answer key, grader code or other submission is mounted. Run by root,
   the kernel moves to a uid of its own (root ignores RLIMIT_NPROC and owns root's 0600
   files); run by a user, bubblewrap maps that user in a user namespace.
-- "unshare": a network namespace only; the file system is NOT isolated.
+- "unshare": network and pid namespaces; the file system is NOT isolated, but for the
+  grader's own files (code, reference notebooks, key, data), hidden under empty folders in
+  a mount namespace whose kernel keeps no capability to unmount them (where setpriv runs).
 - "none": resource limits only; NOT network-isolated.
 
 Every mode but "off" applies rlimits (prlimit), a cap on the memory of the kernel's whole
@@ -72,6 +74,7 @@ class Mechanism:
     name: str             # "bubblewrap", "unshare", "none" or "off"
     missing: str = ""     # why a stronger mechanism is not in use
     as_root: bool = False
+    hides: bool = False   # "unshare": the grader's own files are hidden from the kernel
 
     @property
     def contained(self) -> bool:
@@ -99,9 +102,12 @@ def describe(mech: Mechanism | None = None) -> str:
         return (f"bubblewrap: net+pid+ipc+uts namespaces, {who}, read-only system, only the work folder "
                 f"writable, /tmp {TMP_SIZE // MiB}M; {limits}; {output}")
     net = ("own network namespace (unshare)" if mech.name == "unshare" else "NOT network-isolated")
-    root = "; the kernel runs as root and can lift its limits" if mech.as_root else ""
-    return (f"sandbox WEAK ({mech.missing}): {net}, file system NOT isolated (the kernel reads what "
-            f"the grader can read){root}; {limits}; {output}")
+    if mech.hides:
+        files, root = "the grader's own files hidden, no capabilities; otherwise the kernel reads what it can read", ""
+    else:
+        files = "the kernel reads what the grader can read"
+        root = "; the kernel runs as root and can lift its limits" if mech.as_root else ""
+    return f"sandbox WEAK ({mech.missing}): {net}, file system NOT isolated ({files}){root}; {limits}; {output}"
 
 
 # -- choosing a mechanism ------------------------------------------------------------
@@ -124,7 +130,8 @@ def _detect(wanted: str) -> Mechanism:
         raise SandboxError(f"{SWITCH}=required but {found['bubblewrap']}; install bubblewrap (apt-get "
                            "install bubblewrap) and allow user namespaces, or set it to auto")
     missing = found["bubblewrap"] + (f"; {found['unshare']}" if found["unshare"] else "")
-    mech = Mechanism("none" if found["unshare"] else "unshare", missing, root)
+    mech = Mechanism("none" if found["unshare"] else "unshare", missing, root,
+                     hides=not found["unshare"] and _can_hide(root))
     log.warning("the student's kernel is NOT fully contained: %s", describe(mech))
     return mech
 
@@ -163,6 +170,24 @@ def _try(cmd: list[str], what: str) -> str:
 def _unshare(root: bool) -> list[str]:
     user = [] if root else ["--user", "--map-root-user"]
     return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+
+
+def _hide(folders: list[str]) -> list[str]:
+    """Inside unshare's own mount namespace: an empty read-only tmpfs over each folder, then
+    no capabilities (none to unmount them, nor to lift a limit), though the uid stays."""
+    mount = 'while [ "$1" != -- ]; do mount -t tmpfs -o ro,size=4k,mode=0555 edf-hidden "$1" || exit 1; shift; done'
+    return ["sh", "-c", f'{mount}; shift; exec "$@"', "sh", *folders, "--",
+            "setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def _can_hide(root: bool) -> bool:
+    """Whether `_hide` works behind unshare here: a folder is hidden and stays so."""
+    if not shutil.which("setpriv"):
+        return False
+    with tempfile.TemporaryDirectory(prefix="edf-hide-") as folder:
+        Path(folder, "secret").write_text("x")
+        peek = f"test ! -e {folder}/secret && ! umount {folder} 2>/dev/null"
+        return _try([*_unshare(root), *_hide([folder]), "sh", "-c", peek], "hiding") == ""
 
 
 def _drop_uid(uid: int | None) -> list[str]:
@@ -488,7 +513,8 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float,
         km.prefix = (*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
                      *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root))
     elif mech.name == "unshare":
-        km.prefix = (*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root))
+        hidden = _hide([str(f) for f in distribution.grader_folders()]) if mech.hides else []
+        km.prefix = (*_unshare(mech.as_root), *hidden, *_prlimit(cpu_seconds, own_count=not mech.as_root))
     else:
         km.prefix = tuple(_prlimit(cpu_seconds, own_count=False))
     if memory is not None and memory_cap.method().name != "none":
