@@ -12,6 +12,7 @@ temporary folder, `pip install` of the wheel (its dependencies from PyPI or pip'
 from __future__ import annotations
 
 import csv
+import fcntl
 import functools
 import json
 import os
@@ -56,17 +57,34 @@ class Installed:
 def installed(tmp_path_factory) -> Installed:
     if not (ROOT / ".git").exists():
         pytest.skip(f"{ROOT} is not a git checkout: the wheel is built from a clone of it")
-    base = tmp_path_factory.mktemp("installed")
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return _install(tmp_path_factory.mktemp("installed"))
+    # under xdist each worker runs module fixtures: the first builds, the others wait and reuse
+    base = tmp_path_factory.getbasetemp().parent / f"installed-{run}"
+    base.mkdir(exist_ok=True)
+    with open(base / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "done").exists():
+            _install(base)
+            (base / "done").touch()
+    return Installed(next((base / "dist").glob("*.whl")), base / "venv", base / "cache")
+
+
+def _step(*command) -> None:
+    done = subprocess.run(list(map(str, command)), capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(map(str, command))}: {done.stderr[-3000:]}"
+
+
+def _install(base: Path) -> Installed:
     assert not base.is_relative_to(ROOT)
     clone, dist, venv = base / "clone", base / "dist", base / "venv"
     _git("clone", "--quiet", str(ROOT), str(clone))
     _git("checkout", "--quiet", "--detach", _git("rev-parse", "HEAD").strip(), cwd=clone)  # HEAD of this worktree
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(clone)],
-                   check=True, capture_output=True, text=True)
+    _step(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", dist, clone)
     (wheel,) = dist.glob("*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-                   check=True, capture_output=True, text=True)
+    _step(sys.executable, "-m", "venv", venv)
+    _step(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
     shutil.rmtree(clone)
     return Installed(wheel, venv, base / "cache")
 
