@@ -227,3 +227,18 @@ def test_a_kernel_of_the_installed_grader_sees_none_of_its_files(installed, tmp_
         pytest.skip(f"needs {mechanism}; the grader chose {seen['mechanism']} here")
     assert seen["status"] == "ok" and seen["text"].count("refused") == 4, seen
     assert "reached" not in seen["text"] and "listing []" in seen["text"], seen
+
+
+def test_a_wheel_is_written_only_with_its_metadata(tmp_path):
+    with pytest.raises(distribution.DistributionError, match=r"x.whl: a wheel needs exactly one .dist-info with "
+                                                             r"METADATA and WHEEL; found none"):
+        distribution.write_wheel(tmp_path / "x.whl", {"edf_ex2/__init__.py": b""})
+    info = "demo-1.0.dist-info"
+    (tmp_path / "init.py").write_bytes(b"X = 1\n")
+    path = distribution.write_wheel(tmp_path / "demo-1.0-py3-none-any.whl", {
+        f"{info}/METADATA": b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n", f"{info}/WHEEL": b"Tag: py3-none-any\n",
+        "demo/__init__.py": tmp_path / "init.py"})
+    with zipfile.ZipFile(path) as zf:  # the package first, .dist-info last, RECORD (PEP 376) naming each file
+        assert zf.namelist() == ["demo/__init__.py", f"{info}/METADATA", f"{info}/WHEEL", f"{info}/RECORD"]
+        assert ("demo/__init__.py", "sha256=Crrh4K5yghbuRJk8Wjp1X4scOH2Uf8TE9yyrDkqEIUs", "6") in _record(zf)
+        assert (f"{info}/RECORD", "", "") in _record(zf)
