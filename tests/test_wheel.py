@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,15 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Installed:
+def installed(tmp_path_factory) -> Iterator[Installed]:
     if not (ROOT / ".git").exists():
         pytest.skip(f"{ROOT} is not a git checkout: the wheel is built from a clone of it")
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run is None:
-        return _install(tmp_path_factory.mktemp("installed"))
+        base = tmp_path_factory.mktemp("installed")
+        yield _install(base)
+        shutil.rmtree(base, ignore_errors=True)  # 340 MB, mostly the venv's dependencies
+        return
     # under xdist each worker runs module fixtures: the first builds, the others wait and reuse
     base = tmp_path_factory.getbasetemp().parent / f"installed-{run}"
     base.mkdir(exist_ok=True)
@@ -68,7 +72,7 @@ def installed(tmp_path_factory) -> Installed:
         if not (base / "done").exists():
             _install(base)
             (base / "done").touch()
-    return Installed(next((base / "dist").glob("*.whl")), base / "venv", base / "cache")
+    yield Installed(next((base / "dist").glob("*.whl")), base / "venv", base / "cache")
 
 
 def _step(*command) -> None:
