@@ -60,9 +60,8 @@ def installed(tmp_path_factory) -> Iterator[Installed]:
         pytest.skip(f"{ROOT} is not a git checkout: the wheel is built from a clone of it")
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run is None:
-        base = tmp_path_factory.mktemp("installed")
-        yield _install(base)
-        shutil.rmtree(base, ignore_errors=True)  # 340 MB, mostly the venv's dependencies
+        # 340 MB, left to pytest's rotation of its temporary folders (removing it took 59 s under load)
+        yield _install(tmp_path_factory.mktemp("installed"))
         return
     # under xdist each worker runs module fixtures: the first builds, the others wait and reuse
     base = tmp_path_factory.getbasetemp().parent / f"installed-{run}"
