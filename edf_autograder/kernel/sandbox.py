@@ -29,6 +29,7 @@ import functools
 import logging
 import os
 import secrets
+import shlex
 import shutil
 import site
 import struct
@@ -186,7 +187,7 @@ def _can_hide(root: bool) -> bool:
         return False
     with tempfile.TemporaryDirectory(prefix="edf-hide-") as folder:
         Path(folder, "secret").write_text("x")
-        peek = f"test ! -e {folder}/secret && ! umount {folder} 2>/dev/null"
+        peek = f"test ! -e {shlex.quote(folder)}/secret && ! umount {shlex.quote(folder)} 2>/dev/null"
         return _try([*_unshare(root), *_hide([folder]), "sh", "-c", peek], "hiding") == ""
 
 
