@@ -45,10 +45,10 @@ class Installed:
     venv: Path
     cache: Path  # the installed grader's own data cache: it splits the data its wheel carries
 
-    def run(self, command: str, *args, cwd: Path, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
+    def run(self, command: str, *args, cwd: Path, timeout: float = 600, **extra_env: str) -> subprocess.CompletedProcess:
         """`command` from the venv's bin folder, run in `cwd` (outside the checkout) with an
         empty PYTHONPATH: only the installed wheel can answer."""
-        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")} | env
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")} | extra_env
         env.update(PYTHONPATH="", EDF_GRADER_CACHE=str(self.cache), MPLBACKEND="Agg")
         return subprocess.run([str(self.venv / "bin" / command), *map(str, args)], cwd=cwd, env=env,
                               capture_output=True, text=True, timeout=timeout)
