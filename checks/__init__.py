@@ -9,11 +9,14 @@ Each check declares its item id, title and points next to its code
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+FOLDERS = ("reference", "data")  # package data (pyproject.toml), beside checks/ in the repository
 
 
 def folder(name: str) -> Path:
     """The exercise's `reference` or `data` folder: inside the package when installed from a
     wheel (package data), beside `checks/` in the repository."""
+    if name not in FOLDERS:
+        raise ValueError(f"the exercise has no folder {name!r}; it has {', '.join(FOLDERS)}")
     for base in (_HERE, _HERE.parent):
         if (base / name).is_dir():
             return base / name

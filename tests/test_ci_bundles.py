@@ -12,18 +12,26 @@ from pathlib import Path
 import pytest
 import yaml
 
+from edf_autograder import distribution
 from edf_autograder.integrations import bundle, classroom
 from edf_autograder.reports.gradescope import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _fake_autograder(tmp_path, submission, **options):
-    archive = bundle.gradescope(tmp_path / "edf_autograder.zip", **options)
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The grader as a wheel, built once (pip takes ~10 s); tests/test_wheel.py installs one."""
+    return distribution.grader_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def _fake_autograder(tmp_path, submission, wheel, **options):
+    archive = bundle.gradescope(tmp_path / "edf_autograder.zip", wheel=wheel, **options)
     tree = tmp_path / "autograder"
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
-        assert "setup.sh" in names and "run_autograder" in names
+        assert sorted(names) == sorted(["setup.sh", "run_autograder", wheel.name, "config.json"])
+        assert f"pip install /autograder/source/{wheel.name}\n" in zf.read("setup.sh").decode()
         zf.extractall(tree / "source")
     shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
     shutil.copytree(submission, tree / "submission")
@@ -35,8 +43,8 @@ def _fake_autograder(tmp_path, submission, **options):
 
 
 @pytest.mark.parametrize("example, full_marks", [("passes_all", True), ("fails_2_3e_one_sided_difference", False)])
-def test_gradescope_bundle_grades_into_valid_results(tmp_path, example, full_marks):
-    results = _fake_autograder(tmp_path, ROOT / "submissions" / example, quick=True,
+def test_gradescope_bundle_grades_into_valid_results(tmp_path, wheel, example, full_marks):
+    results = _fake_autograder(tmp_path, ROOT / "submissions" / example, wheel, quick=True,
                                hidden_until_due=["2.3e"])
     assert problems(results) == []
     by_id = {t["number"]: t for t in results["tests"]}
@@ -44,10 +52,16 @@ def test_gradescope_bundle_grades_into_valid_results(tmp_path, example, full_mar
     assert (by_id["2.3e"]["status"] == "passed") is full_marks
 
 
-def test_gradescope_bundle_survives_an_empty_submission(tmp_path):
+def test_gradescope_bundle_survives_an_empty_submission(tmp_path, wheel):
     (tmp_path / "empty").mkdir()
-    results = _fake_autograder(tmp_path, tmp_path / "empty", quick=True)
+    results = _fake_autograder(tmp_path, tmp_path / "empty", wheel, quick=True)
     assert problems(results) == [] and results["score"] == 0
+
+
+def test_a_bundle_refuses_an_exercise_its_wheel_does_not_carry(tmp_path, wheel):
+    with pytest.raises(bundle.BundleError, match=r"'tests.exercise_linreg:EXERCISE' lives in tests.exercise_linreg, "
+                                                 r"outside the grader's packages \(edf_autograder, edf_ex2\)"):
+        bundle.gradescope(tmp_path / "linreg.zip", exercise="tests.exercise_linreg:EXERCISE", wheel=wheel)
 
 
 def test_classroom_workflow_is_valid_yaml_and_runs_our_commands(tmp_path):

@@ -15,13 +15,12 @@ import hashlib
 import logging
 import os
 import threading
-from pathlib import Path
 
+from edf_autograder import distribution
 from edf_autograder.errors import HarnessError
 
 CONNECT_TIMEOUT = 30   # seconds to reach the scheduler and to see a first worker
 RETRIES = 1            # reruns of a task that raised (one that lost its worker reruns anyway)
-CODE = ("edf_autograder", "edf_ex2")  # packages whose source must match on every worker
 # a one-thread worker is given one task at a time, not two (the default 1.1 rounds up):
 # no submission waits behind another while a worker is idle at the end of the run
 SCHEDULER_CONFIG = {"distributed.scheduler.worker-saturation": 1.0}
@@ -125,12 +124,11 @@ def _local_workers(scheduler: str) -> int:
 
 
 def code_digest() -> str:
-    """A digest of the grader's Python source: equal on two machines means equal grading code."""
+    """A digest of the grader's files (code, reference, key, data) under the names a wheel
+    installs them by: equal on two machines means equal grading, from a checkout or a wheel."""
     digest = hashlib.sha256()
-    for package in CODE:
-        root = Path(__import__(package).__file__).parent
-        for path in sorted(root.rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for name, path in distribution.grader_files().items():
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -11,7 +11,9 @@ Mechanisms, best first, chosen once per process by `mechanism()`:
   held-out data, answer key, grader code or other submission is mounted. Run by root,
   the kernel moves to a uid of its own (root ignores RLIMIT_NPROC and owns root's 0600
   files); run by a user, bubblewrap maps that user in a user namespace.
-- "unshare": a network namespace only; the file system is NOT isolated.
+- "unshare": network and pid namespaces; the file system is NOT isolated, but for the
+  grader's own files (code, reference notebooks, key, data), hidden under empty folders in
+  a mount namespace whose kernel keeps no capability to unmount them (where setpriv runs).
 - "none": resource limits only; NOT network-isolated.
 
 Every mode but "off" applies rlimits (prlimit), a cap on the memory of the kernel's whole
@@ -24,10 +26,10 @@ from __future__ import annotations
 
 import collections
 import functools
-import importlib.util
 import logging
 import os
 import secrets
+import shlex
 import shutil
 import site
 import struct
@@ -46,13 +48,13 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type, default
 from zmq.utils.monitor import parse_monitor_message
 
+from edf_autograder import distribution
 from edf_autograder.errors import HarnessError
 from edf_autograder.kernel import memory_cap
 
 log = logging.getLogger(__name__)
 
 SWITCH = "EDF_GRADER_SANDBOX"
-CHECKOUT = Path(__file__).resolve().parents[2]  # in a checkout, the key and reference live here
 MiB, GiB = 2**20, 2**30
 LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core": 0}
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
@@ -73,6 +75,7 @@ class Mechanism:
     name: str             # "bubblewrap", "unshare", "none" or "off"
     missing: str = ""     # why a stronger mechanism is not in use
     as_root: bool = False
+    hides: bool = False   # "unshare": the grader's own files are hidden from the kernel
 
     @property
     def contained(self) -> bool:
@@ -100,9 +103,12 @@ def describe(mech: Mechanism | None = None) -> str:
         return (f"bubblewrap: net+pid+ipc+uts namespaces, {who}, read-only system, only the work folder "
                 f"writable, /tmp {TMP_SIZE // MiB}M; {limits}; {output}")
     net = ("own network namespace (unshare)" if mech.name == "unshare" else "NOT network-isolated")
-    root = "; the kernel runs as root and can lift its limits" if mech.as_root else ""
-    return (f"sandbox WEAK ({mech.missing}): {net}, file system NOT isolated (the kernel reads what "
-            f"the grader can read){root}; {limits}; {output}")
+    if mech.hides:
+        files, root = "the grader's own files hidden, no capabilities; otherwise the kernel reads what it can read", ""
+    else:
+        files = "the kernel reads what the grader can read"
+        root = "; the kernel runs as root and can lift its limits" if mech.as_root else ""
+    return f"sandbox WEAK ({mech.missing}): {net}, file system NOT isolated ({files}){root}; {limits}; {output}"
 
 
 # -- choosing a mechanism ------------------------------------------------------------
@@ -125,7 +131,8 @@ def _detect(wanted: str) -> Mechanism:
         raise SandboxError(f"{SWITCH}=required but {found['bubblewrap']}; install bubblewrap (apt-get "
                            "install bubblewrap) and allow user namespaces, or set it to auto")
     missing = found["bubblewrap"] + (f"; {found['unshare']}" if found["unshare"] else "")
-    mech = Mechanism("none" if found["unshare"] else "unshare", missing, root)
+    mech = Mechanism("none" if found["unshare"] else "unshare", missing, root,
+                     hides=not found["unshare"] and _can_hide(root))
     log.warning("the student's kernel is NOT fully contained: %s", describe(mech))
     return mech
 
@@ -166,6 +173,24 @@ def _unshare(root: bool) -> list[str]:
     return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
 
 
+def _hide(folders: list[str]) -> list[str]:
+    """Inside unshare's own mount namespace: an empty read-only tmpfs over each folder, then
+    no capabilities (none to unmount them, nor to lift a limit), though the uid stays."""
+    mount = 'while [ "$1" != -- ]; do mount -t tmpfs -o ro,size=4k,mode=0555 edf-hidden "$1" || exit 1; shift; done'
+    return ["sh", "-c", f'{mount}; shift; exec "$@"', "sh", *folders, "--",
+            "setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def _can_hide(root: bool) -> bool:
+    """Whether `_hide` works behind unshare here: a folder is hidden and stays so."""
+    if not shutil.which("setpriv"):
+        return False
+    with tempfile.TemporaryDirectory(prefix="edf-hide-") as folder:
+        Path(folder, "secret").write_text("x")
+        peek = f"test ! -e {shlex.quote(folder)}/secret && ! umount {shlex.quote(folder)} 2>/dev/null"
+        return _try([*_unshare(root), *_hide([folder]), "sh", "-c", peek], "hiding") == ""
+
+
 def _drop_uid(uid: int | None) -> list[str]:
     """Inside bubblewrap run by root: become `uid` with no groups and no capabilities."""
     if uid is None:
@@ -200,7 +225,7 @@ def _python_paths() -> list[str]:
     if site.ENABLE_USER_SITE:
         wanted.append(site.getusersitepackages())
     wanted += os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    secret = CHECKOUT if (CHECKOUT / "reference").is_dir() else None  # installed: see _grader_packages
+    secret = distribution.checkout()  # the whole repository (examples, tests); installed: see _grader_packages
     paths: list[str] = []
     for path in sorted({p for w in wanted if w and os.path.isdir(w) for p in (os.path.abspath(w), os.path.realpath(w))}):
         if secret and (secret.is_relative_to(path) or (Path(path).is_relative_to(secret)
@@ -212,14 +237,9 @@ def _python_paths() -> list[str]:
 
 
 def _grader_packages(mounted: list[str]) -> list[str]:
-    """The grader's own packages where they lie in a mounted folder (installed, not editable)."""
-    found = []
-    for name in ("edf_autograder", "edf_ex2"):
-        spec = importlib.util.find_spec(name)
-        folder = Path(spec.origin).parent if spec and spec.origin else None
-        if folder and any(folder.is_relative_to(m) for m in mounted):
-            found.append(str(folder))
-    return found
+    """The folders of the grader's files (code, reference notebooks, key, data) that lie in a
+    mounted folder: an installed grader's packages in site-packages."""
+    return [str(f) for f in distribution.grader_folders() if any(f.is_relative_to(m) for m in mounted)]
 
 
 def _binds(workdir: Path, rundir: Path) -> list[str]:
@@ -494,7 +514,8 @@ def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float,
         km.prefix = (*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
                      *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root))
     elif mech.name == "unshare":
-        km.prefix = (*_unshare(mech.as_root), *_prlimit(cpu_seconds, own_count=not mech.as_root))
+        hidden = _hide([str(f) for f in distribution.grader_folders()]) if mech.hides else []
+        km.prefix = (*_unshare(mech.as_root), *hidden, *_prlimit(cpu_seconds, own_count=not mech.as_root))
     else:
         km.prefix = tuple(_prlimit(cpu_seconds, own_count=False))
     if memory is not None and memory_cap.method().name != "none":

@@ -6,7 +6,10 @@ import socket
 
 import pytest
 
+from edf_autograder import distribution
 from edf_autograder.kernel import sandbox
+from edf_ex2 import key
+from edf_ex2.exercise import REFERENCE
 
 REAL_WHICH = shutil.which
 
@@ -35,6 +38,22 @@ def test_without_bubblewrap_unshare_keeps_the_network_out_and_says_the_rest(mach
         ran = hostile(f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {server.getsockname()[1]}), 3)\n"
                       "    print('connected')\nexcept OSError:\n    print('refused')")
     assert ran.status() == ["ok"] and ran.texts == ["refused\n"]
+
+
+@pytest.mark.skipif(not REAL_WHICH("unshare"), reason="unshare is not installed")
+def test_without_bubblewrap_unshare_hides_the_graders_own_files(machine, hostile):
+    machine("bwrap")
+    mech = sandbox.mechanism()
+    if not mech.hides:
+        pytest.skip(f"unshare cannot hide folders here: {sandbox.describe()}")
+    assert "the grader's own files hidden, no capabilities" in sandbox.describe()
+    secrets = [str(REFERENCE / "pen_and_paper_key.toml"), str(REFERENCE / "image_classification.ipynb"),
+               key.__file__, distribution.__file__]
+    ran = hostile(f"import os, subprocess\nfor path in {secrets!r}:\n    try:\n        open(path).read(1)\n"
+                  "        print('reached', path)\n    except OSError:\n        print('refused')\n"
+                  f"print(subprocess.run(['umount', {str(REFERENCE)!r}], capture_output=True).returncode)")
+    lines = ran.texts[0].splitlines()
+    assert ran.status() == ["ok"] and lines[:4] == ["refused"] * 4 and lines[4] != "0", ran.texts  # umount refused
 
 
 def test_with_nothing_the_kernel_still_runs_with_limits_and_a_loud_line(machine, hostile):
