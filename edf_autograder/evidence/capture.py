@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,7 +18,10 @@ from edf_autograder.errors import KernelCallError
 from edf_autograder.evidence.graph import Graph, from_files
 from edf_autograder.evidence.plan import NotebookPlan
 from edf_autograder.kernel import exchange
-from edf_autograder.kernel.session import GLOBALS, CellRun, KernelSession, cell_name, last_line
+from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
+
+if TYPE_CHECKING:  # a session is anything with call(), exchange and dead_reason: also the self-check's
+    from edf_autograder.kernel.session import KernelSession
 
 DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
@@ -100,6 +103,22 @@ def _wanted(plan: NotebookPlan, graph: Graph) -> bool:
     return any(s.kind == "plot" for s in plan.slots) and shape is not None and len(shape) == 2
 
 
+def graph_state(graph: Graph | None):
+    """What tells a new or newly trained graph from the one a cell before left."""
+    return (graph.identity(), graph.weights_checksum()) if graph is not None else None
+
+
+def after_cell(session: KernelSession, plan: NotebookPlan, run: CellRun, inputs: Mapping,
+               last_state) -> tuple[Snapshot, Any]:
+    """The snapshot after one cell, with its graph captured when it is new or newly trained
+    since `last_state`; returns (snapshot, the state the next cell is compared with)."""
+    snap = _read_snapshot(session, plan, run)
+    state = graph_state(snap.graph)
+    if snap.graph is not None and state != last_state and _wanted(plan, snap.graph):
+        snap.capture = _capture(session, plan, snap.graph, inputs)
+    return snap, state
+
+
 def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) -> NotebookEvidence:
     """Execute every cell, snapshotting after each; capture graphs when they change, with
     their output on the grader `inputs` (arrays by the names the plan uses)."""
@@ -112,12 +131,8 @@ def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) ->
         evidence.runs.append(run)
         if session.dead_reason:
             continue
-        snap = _read_snapshot(session, plan, run)
+        snap, last_state = after_cell(session, plan, run, inputs, last_state)
         evidence.snapshots.append(snap)
-        state = (snap.graph.identity(), snap.graph.weights_checksum()) if snap.graph else None
-        if snap.graph is not None and state != last_state and _wanted(plan, snap.graph):
-            snap.capture = _capture(session, plan, snap.graph, inputs)
-        last_state = state
     evidence.dead = session.dead_reason
     evidence.stashed = stash_definitions(session, plan)
     return evidence
