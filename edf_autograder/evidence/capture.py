@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -20,8 +20,18 @@ from edf_autograder.evidence.plan import NotebookPlan
 from edf_autograder.kernel import exchange
 from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
 
-if TYPE_CHECKING:  # a session is anything with call(), exchange and dead_reason: also the self-check's
+if TYPE_CHECKING:  # only run_notebook starts cells; the rest works with any Session
     from edf_autograder.kernel.session import KernelSession
+
+
+class Session(Protocol):
+    """What capture needs of a kernel: `kernel.session.KernelSession`, or the self-check's
+    in-process stand-in (`selfcheck.session.LocalSession`)."""
+
+    exchange: Path
+    dead_reason: str
+
+    def call(self, function: str, *args, timeout: float = ...) -> Path: ...
 
 DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
@@ -54,7 +64,7 @@ class NotebookEvidence:
     stashed: list[str] = field(default_factory=list)          # definitions kept for later calls
 
 
-def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> Snapshot:
+def _read_snapshot(session: Session, plan: NotebookPlan, run: CellRun) -> Snapshot:
     snap = Snapshot(run.index, run)
     try:
         report = exchange.read_json(session.call("snapshot", GLOBALS, plan.watched(), list(plan.losses))
@@ -70,7 +80,7 @@ def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> 
     return snap
 
 
-def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: Mapping) -> dict:
+def _capture(session: Session, plan: NotebookPlan, graph: Graph, inputs: Mapping) -> dict:
     """Weights, and the graph's output on grader inputs (a trained model) or the values it
     drew (a plot), taken now: later cells rebind and retrain."""
     plot = not graph.has_loss(plan.losses)
@@ -108,7 +118,7 @@ def graph_state(graph: Graph | None):
     return (graph.identity(), graph.weights_checksum()) if graph is not None else None
 
 
-def after_cell(session: KernelSession, plan: NotebookPlan, run: CellRun, inputs: Mapping,
+def after_cell(session: Session, plan: NotebookPlan, run: CellRun, inputs: Mapping,
                last_state) -> tuple[Snapshot, Any]:
     """The snapshot after one cell, with its graph captured when it is new or newly trained
     since `last_state`; returns (snapshot, the state the next cell is compared with)."""
@@ -138,7 +148,7 @@ def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) ->
     return evidence
 
 
-def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
+def stash_definitions(session: Session, plan: NotebookPlan) -> list[str]:
     """Keep the classes and functions checks call, as the notebook left them; none when
     the kernel is gone or cannot say (the checks that call them say the names are not there)."""
     if not plan.definitions or session.dead_reason:
@@ -153,12 +163,12 @@ def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
 class KernelCalls:
     """Calls that checks make into a live kernel, with grader inputs and validated outputs."""
 
-    def __init__(self, session: KernelSession | None, reason: str = "", stashed=()):
+    def __init__(self, session: Session | None, reason: str = "", stashed=()):
         self.session = session
         self.reason = reason
         self.stashed = set(stashed)
 
-    def _session(self) -> KernelSession:
+    def _session(self) -> Session:
         if self.session is None or self.session.dead_reason:
             raise KernelCallError(self.reason or (self.session.dead_reason if self.session else "no kernel"))
         return self.session

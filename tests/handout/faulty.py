@@ -99,3 +99,27 @@ def helpers_2_3a_2_3c(handout):
     """(g) Helper style with logistic regression and the Sigmoid MLP both made by
     build_classifier and both trained by the student's own fit()."""
     return helpers.build(handout, helper_for_2_3a=True)
+
+
+def relu_backward(handout):
+    """(h) ReLU's backward passes the input itself instead of the step: grad * max(0, x)."""
+    pcl, image = given.build(handout)
+    course.replace(image["cells"][18], "self.x.addgrad(self.grad * (self.x.value > 0))",
+                   "self.x.addgrad(self.grad * np.maximum(0, self.x.value))")
+    return pcl, image
+
+
+def one_sided_numdiff(handout):
+    """(i) numerical_differentiation takes the one-sided quotient (f(x + h) - f(x)) / h."""
+    pcl, image = given.build(handout)
+    course.replace(image["cells"][30], "x_minus.value = x.value - h", "x_minus.value = x.value")
+    course.replace(image["cells"][30], "/ (2 * h)", "/ h")
+    return pcl, image
+
+
+def no_hidden_2_3c(handout):
+    """(j) 2.3c's MLP forgets its hidden layer: the output layer reads the input directly."""
+    pcl, image = given.build(handout)
+    course.replace(image["cells"][9], "prob_node = edf.Softmax(edf.Affine(output_params, hidden))",
+                   "prob_node = edf.Softmax(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node))")
+    return pcl, image

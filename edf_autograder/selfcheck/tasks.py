@@ -1,0 +1,58 @@
+"""Tasks as a student names them ("2.3d", "2.3d-relu", "2.2"): which of the exercise's
+items a check of that task runs, and where each task ends in a notebook (for the
+hand-out's check lines). Only items whose verdict students may see are ever run."""
+from __future__ import annotations
+
+from edf_autograder.errors import HarnessError
+
+
+class UnknownTask(HarnessError):
+    """The task asked for names no item the self-check can judge."""
+
+
+def visible(spec) -> bool:
+    return spec.students == "verdict" and not spec.hidden
+
+
+def matches(item: str, task: str, sections) -> bool:
+    return item == task or item.startswith(task + "-") or (task in sections and item.startswith(task))
+
+
+def tasks(exercise) -> list[str]:
+    """The tasks a student can check, as the items' ids start (2.2a, 2.3d, ...)."""
+    return list(dict.fromkeys(c.spec.id.split("-")[0] for c in exercise.checks() if visible(c.spec)))
+
+
+def select(exercise, task: str) -> list:
+    """The visible checks of `task`, or UnknownTask saying what the student can ask for."""
+    task = str(task).strip()
+    chosen = [c for c in exercise.checks() if matches(c.spec.id, task, exercise.sections)]
+    shown = [c for c in chosen if visible(c.spec)]
+    if not chosen:
+        raise UnknownTask(f"there is no task {task!r}; the self-check knows {', '.join(tasks(exercise))} "
+                          "(or a part, e.g. 2.3d-relu)")
+    if not shown:
+        raise UnknownTask(f"{task} is marked by a tutor (pen and paper or a written answer): the self-check "
+                          "does not judge it")
+    return shown
+
+
+def _task_of(item: str, tags: list[str]) -> str | None:
+    """The longest start of `item` (cut at a '-') that names cells: 2.2a-graph -> 2.2a."""
+    parts = item.split("-")
+    for n in range(len(parts), 0, -1):
+        start = "-".join(parts[:n])
+        if any(t == start or t.startswith(start + "-") for t in tags):
+            return start
+    return None
+
+
+def task_ends(nb, exercise) -> list[tuple[int, str]]:
+    """(index of the last code cell of a task, task) for each task of a tagged notebook,
+    in notebook order: after that cell, the task is done and can be checked."""
+    tagged = [(i, t) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              for t in c.get("metadata", {}).get("tags", [])]
+    tags = [t for _, t in tagged]
+    found = {_task_of(c.spec.id, tags) for c in exercise.checks() if visible(c.spec)} - {None}
+    ends = {task: max(i for i, t in tagged if t == task or t.startswith(task + "-")) for task in found}
+    return sorted((end, task) for task, end in ends.items())
