@@ -32,6 +32,7 @@ VARIANTS = {
     "relu_backward": faulty.relu_backward,
     "one_sided_numdiff": faulty.one_sided_numdiff,
     "no_hidden_2_3c": faulty.no_hidden_2_3c,
+    "three_faults": faulty.three_faults,
 }
 
 
