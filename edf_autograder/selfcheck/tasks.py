@@ -20,7 +20,7 @@ def matches(item: str, task: str, sections) -> bool:
 
 def tasks(exercise) -> list[str]:
     """The tasks a student can check, as the items' ids start (2.2a, 2.3d, ...)."""
-    return list(dict.fromkeys(c.spec.id.split("-")[0] for c in exercise.checks() if visible(c.spec)))
+    return sorted({c.spec.id.split("-")[0] for c in exercise.checks() if visible(c.spec)})
 
 
 def select(exercise, task: str) -> list:
