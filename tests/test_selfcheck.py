@@ -7,14 +7,18 @@ import json
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from edf_autograder.checking.verdicts import ERROR, FAIL, ItemResult
+from edf_autograder.evidence.capture import Snapshot
+from edf_autograder.kernel.cells import CellRun
 from edf_autograder.pipeline import grade
-from edf_autograder.selfcheck import check
+from edf_autograder.selfcheck import assemble, check, check_all, notebook_file
+from edf_autograder.selfcheck.recorder import Execution
 from edf_autograder.selfcheck.show import Verdicts
 from edf_autograder.selfcheck.tasks import UnknownTask, select, visible
 from edf_ex2.exercise import EXERCISE
@@ -82,15 +86,16 @@ def three_faults(course_handout, tmp_path_factory):
     result = grade(graded, quick=True)
     student = _student_folder(tmp_path_factory.mktemp("student"))
     # after the import and the two loading cells: 2.3c not built yet, 2.2a in the other notebook
-    early = [(4, "verdicts['early'] = check('2.3c')"), (5, "verdicts['other'] = check('2.2a')")]
+    early = [(4, "verdicts['early'] = check('2.3c')"), (5, "verdicts['other'] = check('2.2a')"),
+             (6, "magic = %check 2.3a\nverdicts['magic'] = magic")]
     verdicts, errors = _run(student, "image", image, extra=early)
-    return verdicts, result, errors
+    return verdicts, result, errors, graded
 
 
 def test_each_fault_fails_with_the_graders_message(three_faults):
-    verdicts, result, errors = three_faults
+    verdicts, result, errors, _ = three_faults
     assert errors == []
-    mine = _latest({t: v for t, v in verdicts.items() if t not in ("early", "other")})
+    mine = _latest({t: v for t, v in verdicts.items() if t not in ("early", "other", "magic")})
     grader = {i.id: i for i in result.items}
     for item, words in FAULTS.items():
         assert mine[item]["status"] == grader[item].status == FAIL, (mine[item], grader[item])
@@ -106,6 +111,16 @@ def test_a_task_not_done_yet_or_of_the_other_notebook_says_what_is_missing(three
     assert early["status"] == "not found" and "no trained Sigmoid MLP" in early["message"], early
     other = {v["id"]: v for v in verdicts["other"]}["2.2a-graph"]
     assert other["status"] == "not found" and "pcl_binary_classification.ipynb" in other["message"], other
+    magic = {v["id"]: v["status"] for v in verdicts["magic"]}
+    assert magic == {"2.3a-graph": "not found", "2.3a-error": "skipped"}  # `%check 2.3a` before 2.3a ran
+
+
+def test_check_all_gives_the_graders_quick_verdicts_of_the_saved_notebook(three_faults, capsys):
+    result, folder = three_faults[1], three_faults[3]
+    shown = check_all(folder)
+    assert "saved" in capsys.readouterr().out
+    assert {i.id: (i.status, i.message) for i in shown} == \
+        {i.id: (i.status, i.message) for i in result.items if i.id in PUBLIC}
 
 
 # ---- without a kernel ---------------------------------------------------------------------------
@@ -144,3 +159,35 @@ def test_the_table_escapes_student_text_and_shows_a_checker_bug_as_one_line():
     html = table._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;t&lt;/b&gt;" in html
     assert "not your code" in table.text() and "KeyError: 'a'" in table.text() and "Traceback" not in table.text()
+
+
+# ---- cells run in any order, and again ----------------------------------------------------------
+
+def _nb(*sources):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title")])
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def test_cells_are_placed_by_id_else_by_text_as_the_saved_file_has_them():
+    nb = _nb("a = 1", "plot()", "b = 2", "plot()")
+    assert notebook_file.positions(nb, [(None, "b = 2"), (None, "plot()"), (None, "plot()")]) == [3, 2, 4]
+    assert notebook_file.positions(nb, [(nb.cells[3].id, "b = 3")]) == [3]  # edited after saving: its id says where
+    assert notebook_file.positions(nb, [(None, "c = 3")]) is None  # not in the file: numbered as they ran
+
+
+def _execution(number, key, checksum, capture=None):
+    graph = SimpleNamespace(identity=lambda: ("g",), weights_checksum=lambda: checksum)
+    run = CellRun(number, "ok")
+    return Execution(number, key, f"cell {key}", Snapshot(number, run, graph=graph, capture=capture))
+
+
+def test_each_cell_counts_as_it_last_ran_and_keeps_the_capture_of_the_same_graph():
+    trained = {"graph": "trained"}
+    runs = [_execution(0, "build", 1, {"graph": "new"}), _execution(1, "train", 2, trained),
+            _execution(2, "build", 1), _execution(3, "train", 2)]  # both run again, nothing changed
+    latest = assemble._latest(runs)
+    assert [(e.cell_id, e.number, e.snap.capture) for e in latest] == \
+        [("build", 2, {"graph": "new"}), ("train", 3, trained)]
+    retrained = assemble._latest(runs + [_execution(4, "train", 3)])
+    assert retrained[1].number == 4 and retrained[1].snap.capture is None  # a new state: no old capture

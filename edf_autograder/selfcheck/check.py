@@ -45,6 +45,7 @@ def install(shell=None) -> Recorder | None:
         return getattr(shell, ATTRIBUTE)
     try:
         exercise = load()
+        exercise.checks()  # imported now, with the notebook's own imports: a task's check then takes its own time
         recorder = Recorder(shell, exercise, Path.cwd())
     except Exception as exc:  # the import cell must run whatever happens here
         print(f"self-check not available: {exc}")
