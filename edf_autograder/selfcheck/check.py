@@ -61,6 +61,8 @@ def install(shell=None) -> Recorder | None:
 
 
 def _recorder() -> Recorder:
+    if "_grader_probe" in sys.modules:
+        raise SelfCheckError("this notebook is being graded: check() does nothing here (the grader judges every task)")
     shell = _shell()
     recorder = getattr(shell, ATTRIBUTE, None) if shell is not None else None
     if recorder is None:
