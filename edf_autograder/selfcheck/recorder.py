@@ -57,6 +57,8 @@ class Recorder:
         self.problem = ""        # why recording failed, in one line (never raised into a student's cell)
         self._plan = None
         self._inputs: Any = None
+        self._data: Any = None
+        self._sources: list[str] = []  # every cell's text, until one says which notebook this is
         self._last_state = None
         self._pending: tuple[str | None, str, float] = (None, "", time.monotonic())
 
@@ -79,17 +81,19 @@ class Recorder:
         status, error = _error_text(result)
         number = len(self.executions)
         run = CellRun(number, status, error, time.monotonic() - started)
-        plan = self.plan(extra=source)
-        if plan is None:  # no notebook of the exercise recognised yet: the names only
+        if self._plan is None:
+            self._sources.append(source)
+        plan = self.plan()
+        if plan is None:  # no cell has said yet which notebook this is: before its first cells, no graph
             return
         snap, self._last_state = after_cell(self.session, plan, run, self._grader_inputs(), self._last_state)
         self.executions.append(Execution(number, cell_id, source, snap))
 
-    def plan(self, extra: str = ""):
+    def plan(self):
         """The plan of this kernel's notebook, once it is known, with the grader inputs the
         folder can give (held-out images stay with the grader)."""
         if self._plan is None:
-            self.kind = self.kind or identify(self.exercise, [e.source for e in self.executions] + [extra])
+            self.kind = self.kind or identify(self.exercise, self._sources)
             if self.kind is None:
                 return None
             plan = self.exercise.plans[self.kind]
@@ -111,10 +115,13 @@ class Recorder:
         return self._inputs
 
     def data(self):
+        """The folder's data, read once per kernel (a full MNIST takes a moment to read)."""
         if self.exercise.local_data is None:
             raise HarnessError(f"{self.exercise.title} declares no hand-out data (local_data): "
                                "use check_all(), which grades the saved notebook")
-        return self.exercise.local_data(self.folder)
+        if self._data is None:
+            self._data = self.exercise.local_data(self.folder)
+        return self._data
 
 
 def identify(exercise, sources: list[str]) -> str | None:
