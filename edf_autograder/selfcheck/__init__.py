@@ -2,7 +2,7 @@
 
     from edf_autograder.selfcheck import check, check_all   # in the notebook's first cell
     ...
-    check("2.3d")      # after a task (or: %check 2.3d)
+    check("4.2d")      # after a task (or: %check 4.2d)
     check_all()        # the quick check of the saved notebooks, as `grader.py check --quick`
 
 Importing this in a notebook (or `%load_ext edf_autograder.selfcheck`) records, after every

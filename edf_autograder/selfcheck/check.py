@@ -98,7 +98,7 @@ def _judge(task: str) -> Verdicts:
 
 
 def check(task: str) -> Verdicts:
-    """Judge one task ("2.3d", "2.3d-relu", "2.2a", a section "2.2") on this kernel's state,
+    """Judge one task ("4.2d", a part "4.2d-relu", a section "4.2") on this kernel's state,
     as the grader's quick check does; shows a table and returns the items."""
     title = f"check({task!r})"
     try:

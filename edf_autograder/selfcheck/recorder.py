@@ -115,7 +115,7 @@ class Recorder:
         return self._inputs
 
     def data(self):
-        """The folder's data, read once per kernel (a full MNIST takes a moment to read)."""
+        """The folder's data, read once per kernel (a large data set takes a moment to read)."""
         if self.exercise.local_data is None:
             raise HarnessError(f"{self.exercise.title} declares no hand-out data (local_data): "
                                "use check_all(), which grades the saved notebook")

@@ -40,7 +40,7 @@ class Verdicts(list):
 
     def show(self) -> Verdicts:
         """Display the table now (the call's own output); the value a cell ends with then
-        adds nothing, so `check("2.3d")` shows one table, last in a cell or not."""
+        adds nothing, so `check("4.2d")` shows one table, last in a cell or not."""
         try:
             from IPython.display import display
         except ImportError:

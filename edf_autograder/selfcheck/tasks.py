@@ -1,4 +1,4 @@
-"""Tasks as a student names them ("2.3d", "2.3d-relu", "2.2"): which of the exercise's
+"""Tasks as a student names them ("4.2d", "4.2d-relu", "4.2"): which of the exercise's
 items a check of that task runs, and where each task ends in a notebook (for the
 hand-out's check lines). Only items whose verdict students may see are ever run."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ def matches(item: str, task: str, sections) -> bool:
 
 
 def tasks(exercise) -> list[str]:
-    """The tasks a student can check, as the items' ids start (2.2a, 2.3d, ...)."""
+    """The tasks a student can check, as the items' ids start (4.2a, 4.2d, ...)."""
     return sorted({c.spec.id.split("-")[0] for c in exercise.checks() if visible(c.spec)})
 
 
@@ -30,7 +30,7 @@ def select(exercise, task: str) -> list:
     shown = [c for c in chosen if visible(c.spec)]
     if not chosen:
         raise UnknownTask(f"there is no task {task!r}; the self-check knows {', '.join(tasks(exercise))} "
-                          "(or a part, e.g. 2.3d-relu)")
+                          "(or a part of one: its items' ids start with it)")
     if not shown:
         raise UnknownTask(f"{task} is marked by a tutor (pen and paper or a written answer): the self-check "
                           "does not judge it")
@@ -38,7 +38,7 @@ def select(exercise, task: str) -> list:
 
 
 def _task_of(item: str, tags: list[str]) -> str | None:
-    """The longest start of `item` (cut at a '-') that names cells: 2.2a-graph -> 2.2a."""
+    """The longest start of `item` (cut at a '-') that names cells: 4.2a-graph -> 4.2a."""
     parts = item.split("-")
     for n in range(len(parts), 0, -1):
         start = "-".join(parts[:n])
