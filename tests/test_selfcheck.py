@@ -4,10 +4,12 @@ faulty variants fail with the grader's own message (`grade(..., quick=True)`); t
 path is portable; the self-check's own trouble is one line, never a traceback.
 Skipped when ../shared/course-handout is absent."""
 import json
+import os
 import shutil
 import subprocess
 import sys
 from types import SimpleNamespace
+from unittest import mock
 
 import nbformat
 import pytest
@@ -26,6 +28,7 @@ from tests.handout import course, write_submission
 from tests.handout.selfcheck import read_verdicts, truncated, with_checks
 from tests.test_course_handout import expected
 
+THREADS = {"MPLBACKEND": "Agg", **dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")}
 PUBLIC = [c.spec.id for c in EXERCISE.checks() if visible(c.spec)]
 FAULTS = {"2.3d-relu": "backward: at x=2 with upstream gradient 1 the gradient added to the input was 2",
           "2.3e": "is the quotient symmetric",
@@ -48,8 +51,9 @@ def _run(folder, kind: str, nb: dict, extra=()) -> tuple[dict, list]:
     path = folder / EXERCISE.files[kind]
     path.write_text(course.dumps(nb), encoding="utf-8")
     executed = nbformat.read(path, 4)
-    NotebookClient(executed, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    with mock.patch.dict(os.environ, THREADS):  # one BLAS thread, as the grader's kernels have
+        NotebookClient(executed, timeout=300, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
     errors = [(c.source[:60], o.ename, o.evalue) for c in executed.cells if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
     return read_verdicts(folder), errors
