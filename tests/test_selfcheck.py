@@ -66,7 +66,7 @@ def _latest(verdicts: dict) -> dict:
 
 # ---- in real kernels ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["pcl", pytest.param("image", marks=pytest.mark.slow)])  # image: ~90 s here
+@pytest.mark.parametrize("kind", ["pcl", "image"])
 def test_correct_handout_passes_every_public_item_after_every_task(course_handout, tmp_path, kind):
     write_submission("given", course_handout, tmp_path)
     nb = json.loads((tmp_path / EXERCISE.files[kind]).read_text(encoding="utf-8"))
