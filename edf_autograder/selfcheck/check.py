@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from edf_autograder.checking.run import run_item
+from edf_autograder.checking.verdicts import SKIPPED
 from edf_autograder.errors import HarnessError
 from edf_autograder.exercise import load
 from edf_autograder.selfcheck import assemble, notebook_file, tasks
@@ -91,6 +92,8 @@ def _judge(task: str) -> Verdicts:
     with _random_kept():
         ev, notes = assemble.build(recorder, recorder.data())
         items = [run_item(c, ev) for c in chosen]
+    if any(i.status == SKIPPED for i in items):
+        notes.append("skipped items need the full training data: the grader checks them in the notebooks you hand in")
     if (recorder.first_seen or 1) > 1:
         notes.append(f"cells run before the self-check was loaded (In [{recorder.first_seen}]) were not seen: "
                      "if a task's cells ran before it, run them again")

@@ -32,8 +32,8 @@ def select(exercise, task: str) -> list:
         raise UnknownTask(f"there is no task {task!r}; the self-check knows {', '.join(tasks(exercise))} "
                           "(or a part of one: its items' ids start with it)")
     if not shown:
-        raise UnknownTask(f"{task} is marked by a tutor (pen and paper or a written answer): the self-check "
-                          "does not judge it")
+        raise UnknownTask(f"{task} is not judged in the notebook: pen-and-paper and written answers are read by "
+                          "the grader from the files you hand in, or marked by a tutor")
     return shown
 
 
