@@ -159,7 +159,7 @@ def _dataset(sources: tuple, origin: str | None, pcl: tuple, cache_root: str) ->
     paths = [Path(s[0]) for s in sources]
     kind = "full" if origin else "bundled"
     mnist_id = _digest(paths, f"{LAYOUT}|{kind}|{SEED}|{BUNDLED_SPLIT}")[:12]
-    points = _load_pcl(Path(pcl[0]))
+    points = load_pcl(Path(pcl[0]))
     folder = _prepared(Path(cache_root) / mnist_id, paths, kind)
     n = {part: len(np.load(folder / f"{part}-labels.npy", mmap_mode="r")) for part in PARTS}
     counts = f"{n['train']:,} train / {n['test']:,} test / {n['heldout']:,} held-out"
@@ -249,7 +249,7 @@ def _split_full(paths: list[Path]) -> dict:
             "heldout": (images[order[half:]], labels[order[half:]])}
 
 
-def _load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
+def load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as f:
             X, y = np.asarray(f["X"]), np.asarray(f["y"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from edf_autograder import runtime
 from edf_autograder.exercise import AnswerSheet, Exercise, Notebook, Tally
-from edf_ex2 import data, figures, folder, key
+from edf_ex2 import data, figures, folder, key, local_data
 from edf_ex2.notebooks import IMAGE, PCL
 
 REFERENCE = folder("reference")
@@ -71,4 +71,5 @@ EXERCISE = Exercise(
     figures=figures.collect,
     drawings=figures.DRAWINGS,
     tallies=tallies,
+    local_data=local_data.load,
 )

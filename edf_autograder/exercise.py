@@ -114,6 +114,8 @@ class Exercise:
     figures: Callable[[Any], dict] | None = None     # evidence -> plain data for the drawings
     drawings: tuple[Drawing, ...] = ()
     tallies: Callable[[], tuple[Tally, ...]] = tuple
+    # the data a student's hand-out folder holds, as its notebooks read it (the in-notebook self-check)
+    local_data: Callable[[Path], Dataset] | None = None
 
     def checks(self) -> list[Check]:
         """Every item, in the order of `check_modules`, each in its section."""

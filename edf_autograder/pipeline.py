@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-import traceback
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -18,10 +17,9 @@ import nbformat
 from edf_autograder import __version__
 from edf_autograder.answers.sheet import AnswerFile, load_answers
 from edf_autograder.checking.evidence import Evidence
-from edf_autograder.checking.verdicts import ERROR, FAIL, NOT_FOUND, ItemResult, Result, Verdict, skipped
-from edf_autograder.errors import EvidenceMissing, HarnessError, Untrusted
+from edf_autograder.checking.run import run_item
+from edf_autograder.checking.verdicts import ERROR, ItemResult, Result
 from edf_autograder.evidence.capture import KernelCalls
-from edf_autograder.evidence.integrity import Flag, tamper_note
 from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
@@ -63,7 +61,7 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
                 if keep_notebooks is not None:
                     _keep(staged.notebooks[kind], keep_notebooks / notebook.filename)
             notes += _answers(ev, staged, exercise)
-            items = [_item(chk, ev) for chk in exercise.checks()]
+            items = [run_item(chk, ev) for chk in exercise.checks()]
             figures = exercise.figures(ev) if exercise.figures else {}
         if keep_notebooks is not None:  # the batch links handwritten answers from the feedback page
             for path in staged.handwritten:
@@ -96,39 +94,6 @@ def _answers(ev: Evidence, staged, exercise: Exercise) -> list[str]:
     ev.answer_file = load_answers(staged.answers, sheet) if staged.answers else AnswerFile(sheet)
     ev.answer_file.handwritten = handwritten
     return [f"{ev.answer_file.name}: {entry}" for entry in ev.answer_file.ignored]
-
-
-def _item(chk, ev: Evidence) -> ItemResult:
-    started = time.monotonic()
-    ev.read = {}
-    verdict = _run_check(chk, ev)
-    spec = chk.spec
-    if kind := verdict.data.get("integrity"):  # a check that saw something a person should look at
-        where = "; ".join(ev.read.values())
-        ev.flags.append(Flag(kind, f"{spec.id}: {verdict.message}" + (f" ({where})" if where else "")))
-    return ItemResult(spec.id, spec.title, spec.section, round(spec.points * verdict.fraction, 3), spec.points,
-                      verdict.status, verdict.message, round(time.monotonic() - started, 3),
-                      "; ".join(dict.fromkeys(ev.read.values())), dict(verdict.data))
-
-
-def _run_check(chk, ev: Evidence) -> Verdict:
-    if chk.spec.slow and ev.quick:
-        return skipped("not checked in quick mode (needs the full training data); run without --quick")
-    try:
-        return chk.run(ev)
-    except EvidenceMissing as exc:
-        return Verdict(NOT_FOUND, 0.0, str(exc))
-    except Untrusted as exc:  # the kernel's numbers disagree with the grader's: a person looks
-        notes = [tamper_note(ev.flags, ev.files.get(kind, "")) for kind in ev.kinds_read()]
-        message = "; ".join(filter(None, notes + [str(exc)]))
-        where = "; ".join(ev.read.values())
-        ev.flags.append(Flag("mismatch", f"{chk.spec.id}: {exc}" + (f" ({where})" if where else "")))
-        return Verdict(FAIL, 0.0, message)
-    except HarnessError as exc:  # the submission does not give what the item needs
-        return Verdict(FAIL, 0.0, str(exc))
-    except Exception:  # a grader bug: this item needs a human, the rest of the run goes on
-        return Verdict(ERROR, 0.0, "internal grader error (the instructor will look at it):\n"
-                       + traceback.format_exc(limit=4))
 
 
 def _keep_file(path: Path, target: Path) -> None:

@@ -80,7 +80,7 @@ def test_no_solution_line_survives(handout, kind):
 @pytest.mark.parametrize("kind", NOTEBOOKS)
 def test_layout_matches_reference_cell_for_cell(handout, kind):
     reference = _reference(kind)
-    stripped = nbformat.read(handout / NOTEBOOKS[kind], 4)
+    stripped = _without_self_check(nbformat.read(handout / NOTEBOOKS[kind], 4))
     assert [(c.cell_type, c.get("id"), c.metadata.get("tags")) for c in stripped.cells] == \
            [(c.cell_type, c.get("id"), c.metadata.get("tags")) for c in reference.cells]
     for ref, got in zip(reference.cells, stripped.cells):
@@ -89,6 +89,25 @@ def test_layout_matches_reference_cell_for_cell(handout, kind):
         if got.cell_type == "code":
             assert got.outputs == [] and got.execution_count is None
             ast.parse(TransformerManager().transform_cell(got.source))  # an emptied block would not compile
+
+
+def _without_self_check(nb):
+    nb.cells = [c for c in nb.cells if "selfcheck" not in c.metadata.get("tags", [])]
+    return nb
+
+
+@pytest.mark.parametrize("kind", NOTEBOOKS)
+def test_a_commented_check_line_follows_each_task(handout, kind):
+    nb = nbformat.read(handout / NOTEBOOKS[kind], 4)
+    assert nb.cells[0].source.endswith("# from edf_autograder.selfcheck import check, check_all")
+    lines = [(i, c.source) for i, c in enumerate(nb.cells) if c.source.startswith("# check(")]
+    after = {src.split("'")[1]: nb.cells[i - 1].metadata.get("tags", [""])[0] for i, src in lines}
+    want = {"pcl": {"2.2a": "2.2a-train", "2.2b": "2.2b", "2.2c": "2.2c-train", "2.2d": "2.2d"},
+            "image": {"2.3a": "2.3a-train", "2.3c": "2.3c-train", "2.3d-tanh": "2.3d-tanh-train",
+                      "2.3d-relu": "2.3d-relu-train", "2.3d-leakyrelu": "2.3d-leakyrelu-train", "2.3e": "2.3e-plot-activations",
+                      "2.3f-sigmoid": "2.3f-sigmoid-plot", "2.3f-relu": "2.3f-relu-plot", "2.3g-sigmoid": "2.3g-sigmoid-plot",
+                      "2.3g-relu": "2.3g-relu-plot", "2.3h-sigmoid": "2.3h-sigmoid-plot", "2.3h-relu": "2.3h-relu-plot"}}
+    assert after == want[kind]
 
 
 def test_handout_has_every_file(handout):

@@ -17,7 +17,7 @@ from edf_autograder.errors import EvidenceMissing
 from edf_autograder.evidence.capture import NotebookEvidence, Snapshot
 from edf_autograder.evidence.graph import Graph
 from edf_autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
-from edf_autograder.kernel.session import cell_name, last_line
+from edf_autograder.kernel.cells import cell_name, last_line
 
 
 def layers_text(layers) -> str:

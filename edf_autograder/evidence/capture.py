@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -18,7 +18,20 @@ from edf_autograder.errors import KernelCallError
 from edf_autograder.evidence.graph import Graph, from_files
 from edf_autograder.evidence.plan import NotebookPlan
 from edf_autograder.kernel import exchange
-from edf_autograder.kernel.session import GLOBALS, CellRun, KernelSession, cell_name, last_line
+from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
+
+if TYPE_CHECKING:  # only run_notebook starts cells; the rest works with any Session
+    from edf_autograder.kernel.session import KernelSession
+
+
+class Session(Protocol):
+    """What capture needs of a kernel: `kernel.session.KernelSession`, or the self-check's
+    in-process stand-in (`selfcheck.session.LocalSession`)."""
+
+    exchange: Path
+    dead_reason: str
+
+    def call(self, function: str, *args, timeout: float = ...) -> Path: ...
 
 DEFINITIONS = "definitions"  # the stash key of the classes and functions checks call
 
@@ -51,7 +64,7 @@ class NotebookEvidence:
     stashed: list[str] = field(default_factory=list)          # definitions kept for later calls
 
 
-def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> Snapshot:
+def _read_snapshot(session: Session, plan: NotebookPlan, run: CellRun) -> Snapshot:
     snap = Snapshot(run.index, run)
     try:
         report = exchange.read_json(session.call("snapshot", GLOBALS, plan.watched(), list(plan.losses))
@@ -67,7 +80,7 @@ def _read_snapshot(session: KernelSession, plan: NotebookPlan, run: CellRun) -> 
     return snap
 
 
-def _capture(session: KernelSession, plan: NotebookPlan, graph: Graph, inputs: Mapping) -> dict:
+def _capture(session: Session, plan: NotebookPlan, graph: Graph, inputs: Mapping) -> dict:
     """Weights, and the graph's output on grader inputs (a trained model) or the values it
     drew (a plot), taken now: later cells rebind and retrain."""
     plot = not graph.has_loss(plan.losses)
@@ -100,6 +113,22 @@ def _wanted(plan: NotebookPlan, graph: Graph) -> bool:
     return any(s.kind == "plot" for s in plan.slots) and shape is not None and len(shape) == 2
 
 
+def graph_state(graph: Graph | None):
+    """What tells a new or newly trained graph from the one a cell before left."""
+    return (graph.identity(), graph.weights_checksum()) if graph is not None else None
+
+
+def after_cell(session: Session, plan: NotebookPlan, run: CellRun, inputs: Mapping,
+               last_state) -> tuple[Snapshot, Any]:
+    """The snapshot after one cell, with its graph captured when it is new or newly trained
+    since `last_state`; returns (snapshot, the state the next cell is compared with)."""
+    snap = _read_snapshot(session, plan, run)
+    state = graph_state(snap.graph)
+    if snap.graph is not None and state != last_state and _wanted(plan, snap.graph):
+        snap.capture = _capture(session, plan, snap.graph, inputs)
+    return snap, state
+
+
 def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) -> NotebookEvidence:
     """Execute every cell, snapshotting after each; capture graphs when they change, with
     their output on the grader `inputs` (arrays by the names the plan uses)."""
@@ -112,18 +141,14 @@ def run_notebook(session: KernelSession, plan: NotebookPlan, inputs: Mapping) ->
         evidence.runs.append(run)
         if session.dead_reason:
             continue
-        snap = _read_snapshot(session, plan, run)
+        snap, last_state = after_cell(session, plan, run, inputs, last_state)
         evidence.snapshots.append(snap)
-        state = (snap.graph.identity(), snap.graph.weights_checksum()) if snap.graph else None
-        if snap.graph is not None and state != last_state and _wanted(plan, snap.graph):
-            snap.capture = _capture(session, plan, snap.graph, inputs)
-        last_state = state
     evidence.dead = session.dead_reason
     evidence.stashed = stash_definitions(session, plan)
     return evidence
 
 
-def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
+def stash_definitions(session: Session, plan: NotebookPlan) -> list[str]:
     """Keep the classes and functions checks call, as the notebook left them; none when
     the kernel is gone or cannot say (the checks that call them say the names are not there)."""
     if not plan.definitions or session.dead_reason:
@@ -138,12 +163,12 @@ def stash_definitions(session: KernelSession, plan: NotebookPlan) -> list[str]:
 class KernelCalls:
     """Calls that checks make into a live kernel, with grader inputs and validated outputs."""
 
-    def __init__(self, session: KernelSession | None, reason: str = "", stashed=()):
+    def __init__(self, session: Session | None, reason: str = "", stashed=()):
         self.session = session
         self.reason = reason
         self.stashed = set(stashed)
 
-    def _session(self) -> KernelSession:
+    def _session(self) -> Session:
         if self.session is None or self.session.dead_reason:
             raise KernelCallError(self.reason or (self.session.dead_reason if self.session else "no kernel"))
         return self.session

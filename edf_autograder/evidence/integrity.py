@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from edf_autograder.kernel.session import cell_name, last_line
+from edf_autograder.kernel.cells import cell_name, last_line
 
 KINDS = ("tamper", "mismatch", "sandbox")
 PROBE = re.compile(r"_grader_probe|sys\.addaudithook|sys\.audit\b")

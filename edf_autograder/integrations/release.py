@@ -102,6 +102,29 @@ def solution_lines(nb) -> set[str]:
     return {line for line in inside - outside if len(line) > 3}
 
 
+SELF_CHECK = ("# Self-check, with the course kit installed: uncomment the import below and run the notebook from\n"
+              "# the top; then uncomment a `check(...)` line after a task to see what the grader says about it.\n"
+              "# check_all() grades the saved notebooks as `grader.py check --quick` does.\n"
+              "# from edf_autograder.selfcheck import check, check_all")
+
+
+def with_check_lines(nb, exercise):
+    """The hand-out with the in-notebook self-check, commented out (the grader runs the notebook
+    as it is): its import in a first cell, and `# check("<task>")` after each task's last cell,
+    where the reference's tags say the task ends."""
+    from edf_autograder.selfcheck.tasks import task_ends
+
+    def cell(name: str, source: str):
+        new = nbformat.v4.new_code_cell(source, metadata={"tags": ["selfcheck"]})
+        new.id = "selfcheck-" + re.sub(r"[^A-Za-z0-9-]", "-", name)
+        return new
+
+    for index, task in reversed(task_ends(nb, exercise)):
+        nb.cells.insert(index + 1, cell(task, f"# check({task!r})  # uncomment: the grader's quick check of {task}"))
+    nb.cells.insert(0, cell("import", SELF_CHECK))
+    return nb
+
+
 def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False) -> list[Path]:
     """Write the exercise's hand-out into `outdir` (notebooks without solutions, the course's
     files, the data, a blank answer file) and return the paths written. `dataset` defaults to
@@ -114,7 +137,7 @@ def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False) -
     written = []
     for notebook in exercise.notebooks:
         reference = nbformat.read(exercise.reference / notebook.filename, as_version=4)
-        nbformat.write(strip_notebook(reference), outdir / notebook.filename)
+        nbformat.write(with_check_lines(strip_notebook(reference), exercise), outdir / notebook.filename)
         written.append(outdir / notebook.filename)
     for name, source in exercise.handout_files.items():
         shutil.copyfile(source, outdir / name)

@@ -13,7 +13,7 @@ import ast
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
-from edf_autograder.kernel.session import CellRun
+from edf_autograder.kernel.cells import CellRun
 
 KEEP = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 

@@ -16,7 +16,6 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -25,6 +24,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from edf_autograder.errors import KernelCallError
 from edf_autograder.kernel import sandbox
+from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
+
+__all__ = ["GLOBALS", "CellRun", "KernelSession", "cell_name", "kernel_env", "last_line"]
 
 PROBE_SOURCE = (Path(__file__).parent / "probe.py").read_text()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -51,28 +53,6 @@ def _close_thread_loop() -> None:
     if not loop.is_running() and not loop.is_closed():
         loop.close()
     asyncio.set_event_loop(None)
-
-
-def cell_name(index: int) -> str:
-    """Cells as a student counts them in the notebook: from 1, markdown included."""
-    return f"cell {index + 1}"
-
-
-def last_line(text: str, default: str = "") -> str:
-    """The last line of a traceback: the exception and its message."""
-    return (text.strip().splitlines() or [default])[-1]
-
-
-@dataclass
-class CellRun:
-    index: int
-    status: str          # "ok", "error", "timeout", "dead kernel", "not run"
-    error: str = ""      # trimmed traceback for a student
-    duration: float = 0.0
-
-    def outcome(self) -> str:
-        """What went wrong in one line: the error's last line, else the status."""
-        return last_line(self.error, self.status)
 
 
 def kernel_env(threads: int = 1) -> dict[str, str]:
@@ -270,5 +250,3 @@ class KernelSession:
         self._run_code(code, timeout=timeout)
         return out
 
-
-GLOBALS = object()  # stands for the kernel's globals() in KernelSession.call arguments

@@ -29,6 +29,10 @@ VARIANTS = {
     "min_error": faulty.min_error,
     "inline_markup": faulty.inline_markup,
     "helpers_2_3a_2_3c": faulty.helpers_2_3a_2_3c,
+    "relu_backward": faulty.relu_backward,
+    "one_sided_numdiff": faulty.one_sided_numdiff,
+    "no_hidden_2_3c": faulty.no_hidden_2_3c,
+    "three_faults": faulty.three_faults,
 }
 
 

@@ -99,3 +99,41 @@ def helpers_2_3a_2_3c(handout):
     """(g) Helper style with logistic regression and the Sigmoid MLP both made by
     build_classifier and both trained by the student's own fit()."""
     return helpers.build(handout, helper_for_2_3a=True)
+
+
+
+# Faults of the image notebook as edits, so that one notebook can hold several (the
+# self-check's tests run one kernel for all three).
+def wrong_relu_backward(image) -> None:
+    """ReLU's backward passes the input itself instead of the step: grad * max(0, x)."""
+    course.replace(image["cells"][18], "self.x.addgrad(self.grad * (self.x.value > 0))",
+                   "self.x.addgrad(self.grad * np.maximum(0, self.x.value))")
+
+
+def one_sided_quotient(image) -> None:
+    """numerical_differentiation takes the one-sided quotient (f(x + h) - f(x)) / h."""
+    course.replace(image["cells"][30], "x_minus.value = x.value - h", "x_minus.value = x.value")
+    course.replace(image["cells"][30], "/ (2 * h)", "/ h")
+
+
+def forgotten_hidden_layer(image) -> None:
+    """2.3c's MLP forgets its hidden layer: the output layer reads the input directly."""
+    course.replace(image["cells"][9], "prob_node = edf.Softmax(edf.Affine(output_params, hidden))",
+                   "prob_node = edf.Softmax(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node))")
+
+
+def with_faults(*edits):
+    """A builder: the "given" style with these edits to its image notebook."""
+    def build(handout):
+        pcl, image = given.build(handout)
+        for edit in edits:
+            edit(image)
+        return pcl, image
+    build.__doc__ = "; ".join(e.__doc__ for e in edits)
+    return build
+
+
+relu_backward = with_faults(wrong_relu_backward)            # (h)
+one_sided_numdiff = with_faults(one_sided_quotient)         # (i)
+no_hidden_2_3c = with_faults(forgotten_hidden_layer)        # (j)
+three_faults = with_faults(wrong_relu_backward, one_sided_quotient, forgotten_hidden_layer)
