@@ -70,13 +70,16 @@ def feedback_html(record: dict, exercise) -> str:
                                                  reference_figures(exercise)))
 
 
-def write_student(folder: Path, record: dict, exercise) -> None:
-    """The student's four files, all from `record` (Result.to_dict() and the batch's keys)."""
+def write_student(folder: Path, record: dict, exercise, *, shown: dict | None = None) -> None:
+    """The student's four files, all from `record` (Result.to_dict() and the batch's keys):
+    result.json is the grader's own result; the pages people read show `shown`, the record
+    with the tutors' decisions laid over it (edf_autograder.workbench.scores.reviewed)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / "results.json", json.dumps(gradescope.results_json(record), indent=2))
-    write_atomic(folder / "junit.xml", junit.junit_xml(record))
-    write_atomic(folder / "feedback.html", feedback_html(record, exercise))
+    shown = shown or record
+    write_atomic(folder / "results.json", json.dumps(gradescope.results_json(shown), indent=2))
+    write_atomic(folder / "junit.xml", junit.junit_xml(shown))
+    write_atomic(folder / "feedback.html", feedback_html(shown, exercise))
     write_atomic(folder / "result.json", json.dumps(record, indent=2))  # last: marks the student done
 
 

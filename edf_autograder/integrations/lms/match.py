@@ -47,14 +47,14 @@ def view(record: dict, scores: str) -> dict:
 
 def graded(out: Path, scores: str) -> list[Graded]:
     """Every graded student of `out` (the --out folder of `grade`)."""
-    from edf_autograder.batch.store import Store
+    from edf_autograder.workbench.scores import reviewed_records
 
     if scores not in SCORES:
         raise HarnessError(f"scores must be one of {', '.join(SCORES)}, not {scores!r}")
     if not (Path(out) / "students").is_dir():
         raise HarnessError(f"{out}: no graded students here; run `grader.py grade ... --out {out}` first")
     result = []
-    for record in Store(out).all():
+    for record in reviewed_records(out):  # the tutors' decisions applied
         seen = view(record, scores)
         overridden = any(i.get("override") for i in record["items"])
         result.append(Graded(seen, Identity.from_dict(record.get("identity")), seen["score"], seen["max_score"],
