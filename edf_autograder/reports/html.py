@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from edf_autograder.checking.verdicts import ERROR, MANUAL, PASS, SKIPPED, Status
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, PASS, SKIPPED, Status
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
 from edf_autograder.reports import gradebook, gradescope, junit, plots, similarity
 from edf_autograder.reports.text import section_titles, write_atomic
@@ -121,6 +121,8 @@ def _item_stats(records: list[dict]) -> list[dict]:
             s["status"][Status(i["status"])] += 1
     for s in stats.values():
         graded = s["n"] - s["status"][MANUAL] - s["status"][SKIPPED]
+        if s["status"][MANUAL] and not s["status"][PASS] + s["status"][FAIL]:
+            graded = 0  # a tutor's item nobody has decided yet: its "not found" rows alone are no pass rate
         s["pass_rate"] = s["status"][PASS] / graded if graded else None
         s["mean"] = s["points"] / graded if graded else None
     return list(stats.values())

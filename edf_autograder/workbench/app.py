@@ -105,7 +105,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
         return _back(item_id, "rubric entry added", request.form.get("group"))
 
     @app.post("/rubric/<int:entry_id>")
-    def change_entry(entry_id: str):
+    def change_entry(entry_id: int):
         b, item_id = batch.refresh(), request.form["item"]
         try:
             changed = decide.change_entry(store, entry_id, points=request.form.get("points", ""), tutor=_tutor(),

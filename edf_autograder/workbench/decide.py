@@ -20,7 +20,7 @@ class Outcome:
     kept: list[tuple[str, str]] = field(default_factory=list)     # (student, tutor): decided by another meanwhile
 
 
-def _points(points: float, max_points: float) -> float:
+def _points(points: float | str, max_points: float) -> float:
     try:
         value = float(points)
     except (TypeError, ValueError):
@@ -46,7 +46,7 @@ def _record(db, safe_id, item, points, comment, rubric_id, tutor, source, basis=
     db.execute("INSERT OR REPLACE INTO dirty VALUES (?, ?)", (safe_id, rev))
 
 
-def decide(store: Decisions, item: str, answers: dict[str, str], *, points: float | None, comment: str = "",
+def decide(store: Decisions, item: str, answers: dict[str, str], *, points: float | str | None, comment: str = "",
            max_points: float, tutor: str, seen: int | None = None, rubric_id: int | None = None,
            source: str = "workbench") -> Outcome:
     """Store one decision for every student in `answers` (safe_id -> basis of the answer the
@@ -72,7 +72,7 @@ def decide(store: Decisions, item: str, answers: dict[str, str], *, points: floa
     return done
 
 
-def add_entry(store: Decisions, item: str, points: float, comment: str, *, max_points: float, tutor: str) -> Entry:
+def add_entry(store: Decisions, item: str, points: float | str, comment: str, *, max_points: float, tutor: str) -> Entry:
     value = _points(points, max_points)
     if not comment.strip():
         raise ReviewError("a rubric entry needs a comment: it is what students read")
@@ -82,7 +82,7 @@ def add_entry(store: Decisions, item: str, points: float, comment: str, *, max_p
     return Entry(entry_id, item, value, comment.strip())
 
 
-def change_entry(store: Decisions, entry_id: int, *, points: float, comment: str | None, max_points: float,
+def change_entry(store: Decisions, entry_id: int, *, points: float | str, comment: str | None, max_points: float,
                  tutor: str) -> list[str]:
     """New points (and comment) for a rubric entry and every decision that applied it;
     returns the students whose scores changed."""

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 NEAR = 88  # token_sort_ratio (0-100): rewordings above this read the same to a tutor
 NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)(e[-+]?\d+)?")
-TOKEN = re.compile(r"[-+]?\d*[.,]?\d+(?:e[-+]?\d+)?|[^\W\d_]+|[%=+*/^<>-]")  # numbers, words, operators
+TOKEN = re.compile(r"[-+]?\d*[.,]?\d+(?:e[-+]?\d+)?|[^\W\d_]+|[%=+*/^<>]")  # numbers, words, operators
 
 
 @dataclass

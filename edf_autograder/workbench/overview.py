@@ -28,6 +28,8 @@ class Measure:
         low, high = min(points), max(points)
         if high - low < 1e-9:
             low, high = low - 1, high + 1
+        pad = (high - low) / 10  # the limit never sits on the chart's edge
+        low, high = low - pad, high + pad
         width = (high - low) / BINS
         counts = [0] * BINS
         for v, _, _ in self.values:

@@ -61,8 +61,7 @@ class Workbench:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/" + (f"?token={self.token}" if self.token else "")
+        return f"http://{self.server.host}:{self.server.port}/" + (f"?token={self.token}" if self.token else "")
 
     def start(self) -> Workbench:
         self.publisher.once()  # pages a killed server did not write yet

@@ -74,7 +74,7 @@ class Decisions:
     def __init__(self, out: Path, *, create: bool = True):
         self.path = Path(out) / FILE
         if not create and not self.path.exists():
-            self.path = None  # type: ignore[assignment]  # read-only view of a folder nobody reviewed
+            self.path = None  # a read-only view of a folder nobody reviewed yet: no decisions
             return
         with self._connect() as db:
             version = self._version(db)
