@@ -63,6 +63,7 @@ def test_answers_group_identical_first_then_near_duplicates_numbers_by_value():
     found = {tuple(sorted(x.safe_id for x in g.answers)): g.kind for g in groups}
     assert found == {("a", "b", "c"): "near", ("d", "e", "f"): "number", ("g",): "same", ("h",): "alone",
                      ("i",): "number"}
+    assert [g.kind for g in grouping.group("x", [A("a", "same"), A("b", "same")], apart={"b"})] == ["same", "split"]
 
 
 def test_a_split_student_stands_alone_and_near_duplicates_never_chain():

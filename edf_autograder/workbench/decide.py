@@ -52,7 +52,7 @@ def decide(store: Decisions, item: str, answers: dict[str, str], *, points: floa
     """Store one decision for every student in `answers` (safe_id -> basis of the answer the
     tutor saw); `points=None` withdraws it. A student whose decision another tutor changed
     after revision `seen` (what the tutor's page showed) keeps that tutor's decision."""
-    value = None if points is None else _points(points, max_points)
+    value = None if points is None or rubric_id is not None else _points(points, max_points)
     done = Outcome()
     with store.write() as db:
         if rubric_id is not None:

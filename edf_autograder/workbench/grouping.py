@@ -40,7 +40,7 @@ class Answer:
 class Group:
     id: str
     answers: list[Answer]
-    kind: str  # "same", "near", "number", "alone"
+    kind: str  # "same", "near", "number", "alone" (nothing to compare), "split" (a tutor took it out)
 
     @property
     def leader(self) -> Answer:
@@ -78,7 +78,7 @@ def group(item: str, answers: list[Answer], apart: set[str] = frozenset()) -> li
     alone: list[Group] = []
     for a in sorted(answers, key=lambda a: a.student):
         if a.text is None or a.safe_id in apart:
-            alone.append(Group(_gid(item, "alone|" + a.safe_id), [a], "alone"))
+            alone.append(Group(_gid(item, "alone|" + a.safe_id), [a], "split" if a.safe_id in apart else "alone"))
             continue
         norm = normalise(a.text)
         key = number_key(norm) or ("text:" + norm)
