@@ -25,25 +25,26 @@ def _exercise(record: dict):
 
 
 def publish(out: Path, *, everyone: bool = False) -> list[str]:
-    """Write the outputs of every student with a newer decision (or `everyone`) and the course
-    files; returns the students whose pages were written."""
+    """Write the course files, then the pages of every student with a newer decision (or
+    `everyone`), each marked written as soon as it is; returns the students written."""
     out = Path(out)
     with _LOCK:
         store, batch = Decisions(out), Store(out)
         dirty = store.dirty()
-        decisions = store.all()
-        records = batch.all()
         if not dirty and not everyone:
             return []
-        written = {}
+        decisions = store.all()
+        records = batch.all()
+        shown = {r.get("safe_id", ""): reviewed(r, decisions.get(r.get("safe_id", ""), {})) for r in records}
+        if records:  # grades.csv first: it is what the LMS export and the instructor wait for
+            html.write_course(out, list(shown.values()), load_problems(out / PROBLEMS), _exercise(records[0]),
+                              similarity=False)
+        written = []
         for record in records:
             safe_id = record.get("safe_id", "")
             if everyone or safe_id in dirty:
-                html.write_student(batch.folder(safe_id), record, _exercise(record),
-                                   shown=reviewed(record, decisions.get(safe_id, {})))
-                written[safe_id] = dirty.get(safe_id, 0)
-        if records:
-            shown = [reviewed(r, decisions.get(r.get("safe_id", ""), {})) for r in records]
-            html.write_course(out, shown, load_problems(out / PROBLEMS), _exercise(records[0]), similarity=False)
-        rendered(store, {s: rev for s, rev in dirty.items() if s in written or s not in {r.get("safe_id") for r in records}})
-        return list(written)
+                html.write_student(batch.folder(safe_id), record, _exercise(record), shown=shown[safe_id])
+                rendered(store, {safe_id: dirty.get(safe_id, 0)})
+                written.append(safe_id)
+        rendered(store, {s: rev for s, rev in dirty.items() if s not in shown})  # students no longer in the batch
+        return written

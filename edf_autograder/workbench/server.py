@@ -39,9 +39,11 @@ class Publisher(threading.Thread):
         except Exception:  # a page that fails to render must not stop the tutors' work; it is retried
             traceback.print_exc(file=sys.stderr)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = 120) -> None:
+        """Stop after writing what is pending (given up after `timeout`: the store keeps what is
+        not written yet, and the next start writes it)."""
         self.stopping.set()
-        self.join(timeout=120)
+        self.join(timeout=timeout)
 
 
 class Workbench:
@@ -64,15 +66,16 @@ class Workbench:
         return f"http://{self.server.host}:{self.server.port}/" + (f"?token={self.token}" if self.token else "")
 
     def start(self) -> Workbench:
+        self.app.extensions["workbench"][0].refresh()  # read the records now, not on the first tutor's click
         self.publisher.once()  # pages a killed server did not write yet
         self.publisher.start()
         self.thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = 120) -> None:
         self.server.shutdown()
         self.thread.join(timeout=30)
-        self.publisher.stop()
+        self.publisher.stop(timeout)
 
 
 def serve(out: Path, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
