@@ -23,8 +23,8 @@ from edf_autograder.reports import gradebook, gradescope, junit, plots, similari
 from edf_autograder.reports.text import section_titles, write_atomic
 
 SLOWEST = 10
-FIGURES = "figures.json"
-FIGURE_CACHE = ".feedback_figures.json"  # in a student's folder: the drawn plots, for pages written again  # the reference solution's figure data, in the exercise's reference folder
+FIGURES = "figures.json"  # the reference solution's figure data, in the exercise's reference folder
+FIGURE_CACHE = ".feedback_figures.json"  # in a student's folder: the drawn plots, for pages written again
 
 
 @cache
