@@ -11,6 +11,7 @@ without it the tests' small pen-and-paper batch is graded first (quick mode, sec
 """
 import argparse
 import copy
+import json
 import random
 import re
 import statistics
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from edf_autograder.batch.store import Store  # noqa: E402
+from edf_autograder.exercise import load  # noqa: E402
+from edf_autograder.reports import html  # noqa: E402
 from edf_autograder.workbench.batch import Batch  # noqa: E402
 from edf_autograder.workbench.server import Workbench  # noqa: E402
 
@@ -62,9 +65,15 @@ def synthesise(source: Path, out: Path, n: int, seed: int) -> None:
     if not templates:
         raise SystemExit(f"{source}: no graded students")
     store = Store(out)
+    # the plots a batch run keeps beside each feedback page (a decision re-renders the page, not them)
+    exercise = load((templates[0].get("exercise") or {}).get("name"))
+    drawn = [html._figures(t, exercise, None) for t in templates]
     for k in range(n):
         record = copy.deepcopy(templates[k % len(templates)])
-        record.update(safe_id=f"s{k:03d}", student=f"Student {k:03d}", submission=f"Student {k:03d}", key=f"k{k}")
+        record.update(safe_id=f"s{k:03d}", student=f"Student {k:03d}", submission=f"Student {k:03d}")
+        cache = {"key": record.get("key"), "figures": drawn[k % len(templates)]}
+        (store.folder(record["safe_id"]) / html.FIGURE_CACHE).parent.mkdir(parents=True, exist_ok=True)
+        (store.folder(record["safe_id"]) / html.FIGURE_CACHE).write_text(json.dumps(cache))
         for item in record["items"]:
             data = item.get("data") or {}
             if item["status"] == "manual" and item["id"] in PHRASES and "answer" in data:

@@ -248,3 +248,19 @@ def test_cli_serve_refuses_a_folder_that_was_not_graded(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "grader.py"), "review", "serve", str(tmp_path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no graded students here" in done.stderr
+
+
+def test_an_override_an_older_grader_wrote_into_result_json_counts_until_a_tutor_decides(out):
+    path = out / "students" / "bob" / "result.json"
+    record = json.loads(path.read_text())
+    item = next(i for i in record["items"] if i["id"] == "2.1c-ii")
+    item.update(points=0.25, status="fail", override={"score": 0.25, "comment": "old import",
+                                                      "previous": {"status": "manual", "points": item["points"]}})
+    shown = next(i for i in scores.reviewed(record, {})["items"] if i["id"] == "2.1c-ii")
+    assert (shown["points"], shown["override"]["comment"]) == (0.25, "old import")
+    path.write_text(json.dumps(record))
+    answer = answers_to(out, "2.1c-ii")["bob"]  # grouped by the grader's own result, not the old override
+    assert answer.status == "manual"
+    decide.decide(Decisions(out), "2.1c-ii", {"bob": answer.basis}, points=1, max_points=1, tutor="ann")
+    shown = next(i for i in scores.reviewed_record(out, record)["items"] if i["id"] == "2.1c-ii")
+    assert (shown["points"], shown["override"]["tutor"]) == (1, "ann")

@@ -41,12 +41,16 @@ def automatic(record: dict) -> dict:
 
 
 def reviewed(record: dict, decisions: dict[str, Decision]) -> dict:
-    """`record` with its student's `decisions` (item id -> Decision) applied; see the module doc."""
-    record = automatic(record)
+    """`record` with its student's `decisions` (item id -> Decision) applied; see the module doc.
+    An override an older grader's `review import` wrote into result.json stays until a decision
+    in the store replaces it."""
+    plain = automatic(record)
     items = []
-    for item in record["items"]:
+    for item, kept in zip(plain["items"], record["items"]):
         decision = decisions.get(item["id"])
-        if decision is not None and decision.basis == basis(record, item):
+        if decision is None or decision.basis != basis(plain, item):
+            item = kept
+        else:
             item = item | {"points": decision.points, "status": PASS if decision.points >= item["max_points"] else FAIL,
                            "override": {"score": decision.points, "comment": decision.comment, "tutor": decision.tutor,
                                         "decided_at": decision.decided_at, "source": decision.source,
