@@ -174,4 +174,8 @@ def test_needs_a_look_shows_the_handwritten_page_inline(server, browser, tmp_pat
     image = page.locator("#s-frank img.page")
     image.wait_for()
     assert page.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) == 8
+    frame = page.locator("#s-paula iframe.page")
+    reply = page.request.get(bench.url.rstrip("/") + frame.get_attribute("src"))
+    assert reply.headers["content-type"] == "application/pdf" and reply.body().startswith(b"%PDF")
+    page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
     shot(page, tmp_path, "attention")

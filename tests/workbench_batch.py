@@ -1,6 +1,6 @@
 """A small graded batch for the workbench's tests: pen-and-paper submissions only (quick mode,
 no kernels: seconds), with answers that group (identical after normalisation, near-duplicates,
-numbers), one handwritten hand-in, and hostile student names and answers (script tags,
+numbers), two handwritten hand-ins (a photo, a PDF), and hostile student names and answers (script tags,
 `javascript:` links, markup that would run if it were not escaped)."""
 from __future__ import annotations
 
@@ -37,7 +37,22 @@ def build(root: Path) -> Path:
         (root / name / "pen_and_paper.toml").write_text(_answer_file(c_ii), encoding="utf-8")
     (root / "frank").mkdir()  # handwritten: a one-page "photo" (a PNG) instead of the answer file
     (root / "frank" / "pen_and_paper.png").write_bytes(PNG)
+    (root / "paula").mkdir()  # handwritten as a PDF
+    (root / "paula" / "pen_and_paper.pdf").write_bytes(_pdf())
     return root
+
+
+def _pdf() -> bytes:
+    """A one-page PDF with a line of 'handwriting', drawn by matplotlib (already a dependency)."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.27, 11.69))
+    fig.text(0.1, 0.9, "2.1 b) e^c cancels", fontsize=24)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="pdf")
+    return buf.getvalue()
 
 
 def graded(tmp: Path) -> Path:

@@ -129,7 +129,11 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
             abort(404)
         folder = app.config["OUT"] / "students" / safe_id / HANDWRITTEN_FOLDER
         reply = send_from_directory(folder, name, mimetype=kind, as_attachment=False)
-        reply.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+        # the type is fixed by the file's extension (with nosniff): never run as a page. An image gets
+        # a sandbox as well; a PDF cannot (the browser's PDF viewer does not run in one, nor under
+        # default-src 'none'), and may only be framed by the workbench itself
+        reply.headers["Content-Security-Policy"] = ("sandbox; default-src 'none'; img-src 'self'"
+                                                    if kind.startswith("image/") else "frame-ancestors 'self'")
         return reply
 
     @app.post("/set-tutor")
