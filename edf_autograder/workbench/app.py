@@ -75,7 +75,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
 
     @app.post("/item/<item_id>/decide")
     def decide_group(item_id: str):
-        b = batch.refresh()
+        b = _known(batch, item_id)
         entry = request.form.get("rubric") or None
         answers = views.bases(b, item_id, request.form.getlist("student"))
         try:
@@ -96,7 +96,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
 
     @app.post("/item/<item_id>/rubric")
     def add_entry(item_id: str):
-        b = batch.refresh()
+        b = _known(batch, item_id)
         try:
             decide.add_entry(store, item_id, request.form.get("points", ""), request.form.get("comment", ""),
                              max_points=b.items[item_id].max_points, tutor=_tutor())
@@ -106,7 +106,8 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
 
     @app.post("/rubric/<int:entry_id>")
     def change_entry(entry_id: int):
-        b, item_id = batch.refresh(), request.form["item"]
+        item_id = request.form.get("item", "")
+        b = _known(batch, item_id)
         try:
             changed = decide.change_entry(store, entry_id, points=request.form.get("points", ""), tutor=_tutor(),
                                           comment=request.form.get("comment"), max_points=b.items[item_id].max_points)
@@ -138,7 +139,8 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
 
     @app.post("/set-tutor")
     def set_tutor():
-        reply = redirect(request.form.get("back") or url_for("index"))
+        back = request.form.get("back", "")
+        reply = redirect(back if back.startswith("/") and not back.startswith("//") else url_for("index"))
         reply.set_cookie("wb_tutor", request.form.get("name", "").strip()[:60], samesite="Strict")
         return reply
 
@@ -149,6 +151,13 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
         return redirect(url_for("index"))
 
     return app
+
+
+def _known(batch: Batch, item_id: str) -> Batch:
+    b = batch.refresh()
+    if item_id not in b.items:
+        abort(404, f"no item {item_id} waits for a person")
+    return b
 
 
 def _tutor() -> str:

@@ -22,19 +22,19 @@ from edf_autograder.errors import HarnessError
 FILE = "review.sqlite"
 SCHEMA_VERSION = 1
 SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE rubric (id INTEGER PRIMARY KEY, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rubric (id INTEGER PRIMARY KEY, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
                      tutor TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE history (id INTEGER PRIMARY KEY, safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL,
+CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY, safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL,
                       comment TEXT NOT NULL, rubric_id INTEGER, tutor TEXT NOT NULL, decided_at TEXT NOT NULL,
                       source TEXT NOT NULL);
-CREATE TABLE decisions (safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS decisions (safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
                         rubric_id INTEGER REFERENCES rubric(id), tutor TEXT NOT NULL, decided_at TEXT NOT NULL,
                         source TEXT NOT NULL, basis TEXT NOT NULL, rev INTEGER NOT NULL,
                         PRIMARY KEY (safe_id, item));
-CREATE INDEX decisions_by_rubric ON decisions (rubric_id);
-CREATE TABLE splits (safe_id TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (safe_id, item));
-CREATE TABLE dirty (safe_id TEXT PRIMARY KEY, rev INTEGER NOT NULL);  -- outputs to write again
+CREATE INDEX IF NOT EXISTS decisions_by_rubric ON decisions (rubric_id);
+CREATE TABLE IF NOT EXISTS splits (safe_id TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (safe_id, item));
+CREATE TABLE IF NOT EXISTS dirty (safe_id TEXT PRIMARY KEY, rev INTEGER NOT NULL);  -- outputs to write again
 """
 
 
@@ -78,9 +78,9 @@ class Decisions:
             return
         with self._connect() as db:
             version = self._version(db)
-            if version is None:
+            if version is None:  # IF NOT EXISTS: another process may be creating it at the same moment
                 db.executescript("BEGIN IMMEDIATE;" + SCHEMA
-                                 + f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+                                 + f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
             elif version != SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: decisions schema version {version}, this grader reads version "
                                  f"{SCHEMA_VERSION}; use the grader version that wrote it")
