@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from edf_autograder.reports import html
-from edf_autograder.workbench import decide, grouping, scores
+from edf_autograder.workbench import decide, grouping, overview, scores
 from edf_autograder.workbench.app import create_app
 from edf_autograder.workbench.batch import Batch
 from edf_autograder.workbench.decide import ReviewError
@@ -264,3 +264,16 @@ def test_an_override_an_older_grader_wrote_into_result_json_counts_until_a_tutor
     decide.decide(Decisions(out), "2.1c-ii", {"bob": answer.basis}, points=1, max_points=1, tutor="ann")
     shown = next(i for i in scores.reviewed_record(out, record)["items"] if i["id"] == "2.1c-ii")
     assert (shown["points"], shown["override"]["tutor"]) == (1, "ann")
+
+
+def test_class_overview_draws_the_limit_and_lists_the_students_near_it():
+    def record(name, value):
+        return {"safe_id": name, "student": name, "items": [
+            {"id": "2.3a-error", "title": "test error", "data": {"measured": value, "limit": 12.9, "unit": "% error"}},
+            {"id": "2.3b", "title": "free text", "data": {"answer": "90 %"}}]}
+    measures = overview.measures([record("a", 5.0), record("b", 12.0), record("c", 14.0), record("d", 30.0)])
+    assert [m.item for m in measures] == ["2.3a-error"]
+    m = measures[0]
+    assert [who for _, who, _ in m.near] == ["b", "c"]  # within 10 % of 12.9, either side
+    bars = m.histogram()
+    assert sum(bars["counts"]) == 4 and 0 < bars["limit_at"] < 1
