@@ -119,6 +119,13 @@ def test_keyboard_grades_the_current_group(server, browser, tmp_path):
     page.keyboard.press("0")
     page.wait_for_selector("text=2 answers graded")
     assert decision(out, "dave").points == 0 and decision(out, "erin").tutor == "kim"
+    page.fill("input[aria-label='new entry points']", "1")
+    page.fill("input[aria-label='new entry comment']", "Right, and why.")
+    page.click("text=Add rubric entry")
+    page.wait_for_selector("text=rubric entry added")
+    page.keyboard.press("a")  # the first rubric entry, for the first group (alice, bob, carol)
+    page.wait_for_selector("text=3 answers graded")
+    assert decision(out, "carol").points == 1 and decision(out, "carol").comment == "Right, and why."
 
 
 def test_two_tutors_grading_the_same_item_at_once_lose_nothing(server, browser, tmp_path):
