@@ -277,3 +277,15 @@ def test_class_overview_draws_the_limit_and_lists_the_students_near_it():
     assert [who for _, who, _ in m.near] == ["b", "c"]  # within 10 % of 12.9, either side
     bars = m.histogram()
     assert sum(bars["counts"]) == 4 and 0 < bars["limit_at"] < 1
+
+
+def test_near_duplicates_must_share_ideas_numbers_and_negation():
+    def said(safe_id, text, ideas=()):
+        return grouping.Answer(safe_id, safe_id, text, 0.5, 1, "manual", "", list(ideas), f"b-{safe_id}")
+    groups = grouping.group("x", [
+        said("a", "The loss increases here", ["increas"]), said("b", "The loss decreases here"),  # a few letters apart
+        said("c", "about 90 % error by chance"), said("d", "about 10 % error by chance"),
+        said("e", "it does converge in the end"), said("f", "it does not converge in the end"),
+        said("g", "it does converge in the end!"), said("h", "it does converge at the end")])
+    together = sorted(tuple(sorted(a.safe_id for a in g.answers)) for g in groups)
+    assert together == [("a",), ("b",), ("c",), ("d",), ("e", "g", "h"), ("f",)]

@@ -1,8 +1,9 @@
 """Students' answers to one item, grouped so that one decision grades many: identical after
 normalisation first (case, accents, punctuation, spacing, markup), numbers by value, then
 near-duplicates joined to the largest group they resemble (rapidfuzz's token_sort_ratio at
-or above NEAR). Joining only to a group's first answer (its leader), never transitively,
-keeps a chain of small edits from pulling unlike answers into one group.
+or above NEAR) when they share the key ideas found, the numbers and any "no"/"not" (`_guard`).
+Joining only to a group's first answer (its leader), never transitively, keeps a chain of
+small edits from pulling unlike answers into one group.
 
 Answers without text (handwritten pages, a file that is not read, an item in error) and
 answers a tutor split out stand alone.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 NEAR = 88  # token_sort_ratio (0-100): rewordings above this read the same to a tutor
+POLARITY = {"no", "not", "never", "none", "nothing", "yes", "t", "cannot", "without", "nicht", "kein", "keine", "ja", "nein"}
 NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)(e[-+]?\d+)?")
 TOKEN = re.compile(r"[-+]?\d*[.,]?\d+(?:e[-+]?\d+)?|[^\W\d_]+|[%=+*/^<>]")  # numbers, words, operators
 
@@ -68,6 +70,15 @@ def number_key(norm: str) -> str | None:
         return None
 
 
+def _guard(tag: str, body: str, answer: Answer) -> tuple:
+    """What near-duplicates must share besides similar wording: a few edits can turn "increases"
+    into "decreases", 90 % into 10 % or "does" into "does not". So: the key ideas the grader found,
+    every number, and the words that negate or affirm."""
+    tokens = body.split()
+    return (tag, tuple(sorted(i.lower() for i in answer.ideas)), tuple(t for t in tokens if NUMBER.fullmatch(t)),
+            tuple(sorted(set(tokens) & POLARITY)))
+
+
 def _gid(item: str, key: str) -> str:
     return hashlib.sha1(f"{item}|{key}".encode()).hexdigest()[:10]
 
@@ -83,12 +94,12 @@ def group(item: str, answers: list[Answer], apart: set[str] = frozenset()) -> li
         norm = normalise(a.text)
         key = number_key(norm) or ("text:" + norm)
         exact.setdefault(f"{a.tag}|{key}", []).append(a)
-    leaders: dict[str, dict[str, str]] = {}  # tag -> {normalised text of a group's first answer: group key}
+    leaders: dict[tuple, dict[str, str]] = {}  # guard -> {normalised text of a group's first answer: group key}
     groups: dict[str, Group] = {}
     for key, members in sorted(exact.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         tag, _, body = key.partition("|")
         kind = "number" if body.startswith("num:") else "same"
-        near = leaders.setdefault(tag, {})
+        near = leaders.setdefault(_guard(tag, body, members[0]), {})
         match = process.extractOne(body, list(near), scorer=fuzz.token_sort_ratio, score_cutoff=NEAR,
                                    processor=None) if kind == "same" and near else None
         if match is not None:
