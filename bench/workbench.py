@@ -46,6 +46,19 @@ PHRASES = {  # a few answers in different words, as a course writes them
 }
 
 
+def _ideas() -> dict[str, list[str]]:
+    """The patterns the checks look for (the key ideas the workbench shows and groups by)."""
+    from edf_ex2 import key
+    from edf_ex2.s2_3_inline_questions import QUESTIONS
+
+    words = key.load()["keywords"]
+    return {"2.1b": words["b"], "2.1c-ii": words["c_ii"], "2.1c-iii": words["c_iii"],
+            "2.3b": QUESTIONS["2.3b"][1], "2.3i": QUESTIONS["2.3i"][1]}
+
+
+IDEAS = _ideas()
+
+
 def reword(text: str, rng: random.Random) -> str:
     """The same answer as another student types it: case, punctuation, a filler word, a typo."""
     roll = rng.random()
@@ -78,6 +91,7 @@ def synthesise(source: Path, out: Path, n: int, seed: int) -> None:
             data = item.get("data") or {}
             if item["status"] == "manual" and item["id"] in PHRASES and "answer" in data:
                 data["answer"] = reword(rng.choice(PHRASES[item["id"]]), rng)
+                data["ideas"] = [m.group(0) for p in IDEAS[item["id"]] if (m := re.search(p, data["answer"], re.I))]
             if isinstance(data.get("measured"), (int, float)) and isinstance(data.get("limit"), (int, float)):
                 data["measured"] = round(max(0.0, rng.gauss(0.8, 0.2) * data["limit"]), 3)
         store.save(record["safe_id"], record)
