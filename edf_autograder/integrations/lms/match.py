@@ -137,7 +137,7 @@ def feedback_page(out: Path, g: Graded) -> str:
 
     page = Path(out) / "students" / g.record.get("safe_id", "") / "feedback.html"
     if g.rerender or not page.is_file():
-        return html.feedback_html(g.record, load((g.record.get("exercise") or {}).get("name")))
+        return html.feedback_html(g.record, load((g.record.get("exercise") or {}).get("name")), folder=page.parent)
     return page.read_text(encoding="utf-8")
 
 
