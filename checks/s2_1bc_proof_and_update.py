@@ -19,10 +19,12 @@ from edf_ex2.exercise import ANSWER_SHEET
 from edf_ex2.s2_1_hand_in import FILE, excerpt, reads
 
 
-def _keywords(text: str, item: str) -> float:
-    """The share of the key's ideas for `item` that the text mentions."""
+def _keywords(text: str, item: str) -> tuple[float, list[str]]:
+    """The share of the key's ideas for `item` that the text mentions, and the phrases that
+    matched (the tutors' workbench shows them beside the answer)."""
     ideas = sheet.load()["keywords"][item]
-    return sum(bool(re.search(idea, text, re.IGNORECASE)) for idea in ideas) / len(ideas)
+    found = [m.group(0) for idea in ideas if (m := re.search(idea, text, re.IGNORECASE))]
+    return len(found) / len(ideas), found
 
 
 def _free_text(answers, table: str, name: str, item: str, keywords: str) -> Verdict:
@@ -30,8 +32,9 @@ def _free_text(answers, table: str, name: str, item: str, keywords: str) -> Verd
     if value is None:
         return failed(f"no answer for {item} in {FILE}: under [{table}], write {name} = \"\"\"your answer\"\"\"")
     written = paper.text(value)
-    share = _keywords(written, keywords)
-    return manual(f"read by a tutor (keywords suggest {share:.0%} of the point): {excerpt(written)}", share)
+    share, ideas = _keywords(written, keywords)
+    return manual(f"read by a tutor (keywords suggest {share:.0%} of the point): {excerpt(written)}", share,
+                  answer=written, ideas=ideas)
 
 
 @check("2.1b", "b: Softmax(x) = Softmax(x + c), proof", 1, students="nothing")
@@ -153,6 +156,6 @@ def relu_gradient(answers):
         message = f"{note} No remark (iii_remark under [c]): what do you notice in the gradient? 0 of 1 point."
         return manual(message, 0.0, c_iii=given) if unread else failed(message, numeric / 2, c_iii=given)
     written = paper.text(remark)
-    share = _keywords(written, "c_iii")
+    share, ideas = _keywords(written, "c_iii")
     return manual(f"{note} The remark is read by a tutor (keywords suggest {share:.0%} of its point): "
-                  f"{excerpt(written)}", (numeric + share) / 2, c_iii=given)
+                  f"{excerpt(written)}", (numeric + share) / 2, c_iii=given, answer=written, ideas=ideas)

@@ -52,10 +52,11 @@ def _inline(item: str):
         body, index = answer_text(run_.nb, item)
         ev.read[item] = f"{ev.files.get('image', 'image notebook')}, cell {index + 1}"
         if not body or PLACEHOLDER.match(body):
-            return manual("no answer written", 0.0)
-        hits = sum(bool(re.search(p, body, re.I)) for p in QUESTIONS[item][1])
-        return manual(f"answer to review ({hits} of {len(QUESTIONS[item][1])} expected ideas found): {body[:300]}",
-                      hits / len(QUESTIONS[item][1]))
+            return manual("no answer written", 0.0, answer="", ideas=[])
+        # the phrases that matched go in the data: the tutors' workbench shows them beside the answer
+        ideas = [m.group(0) for p in QUESTIONS[item][1] if (m := re.search(p, body, re.I))]
+        return manual(f"answer to review ({len(ideas)} of {len(QUESTIONS[item][1])} expected ideas found): {body[:300]}",
+                      len(ideas) / len(QUESTIONS[item][1]), answer=body, ideas=ideas)
     return run
 
 

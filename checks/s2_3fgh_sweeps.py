@@ -83,6 +83,9 @@ def _sweep(sweep, act: str):
         head = ev.dataset.arrays("train", quick=ev.quick, limit=len(labels))[1]
         defect = error_percent(probabilities(cap, "trainhead", len(labels), 10), head)
         last = float(test[-1])
+        # how far the reported error is from the grader's, against the agreement limit (class overview)
+        gap = {"measured": round(min(abs(last - measured), abs(last - defect)), 3), "limit": AGREE,
+               "unit": "points between reported and measured error"}
         if abs(last - measured) > AGREE and abs(last - defect) > AGREE:
             scale = " (fractions, not percent?)" if np.all(test <= 1) and measured > 1 else ""
             other = _source(last, cap.get("produced", {}), float(train[-1]))
@@ -97,19 +100,19 @@ def _sweep(sweep, act: str):
                           f"gives {measured:.2f} % on the test images ({defect:.2f} % on the first training "
                           "images, which the course's run_epoch measures) and no other error of the run is "
                           f"{last:.2f}: record the errors that train_and_test returns",
-                          integrity="mismatch")  # a number no run produced: a person looks at it
+                          integrity="mismatch", **gap)  # a number no run produced: a person looks at it
         note = " (your run_epoch evaluated training images: the course copy's defect)" \
             if abs(last - measured) > AGREE else ""
         best_name = sweep.best.get(act)
         if not best_name:
-            return passed(f"{n} runs; last test error {last:.2f} % matches the grader's {measured:.2f} %{note}")
+            return passed(f"{n} runs; last test error {last:.2f} % matches the grader's {measured:.2f} %{note}", **gap)
         best = values.get(best_name)
         best = float(np.asarray(best).reshape(-1)[0]) if best is not None and np.asarray(best).size == 1 else None
         want = configs[int(np.argmin(test))]
         if best is None or not np.isclose(best, want):
-            return failed(f"{best_name} is {best}, but the lowest test error in your list is for {want}")
+            return failed(f"{best_name} is {best}, but the lowest test error in your list is for {want}", **gap)
         return passed(f"{n} runs; last test error {last:.2f} % matches the grader's {measured:.2f} %{note}; "
-                      f"{best_name} = {want}")
+                      f"{best_name} = {want}", **gap)
     return run
 
 

@@ -52,7 +52,14 @@ def _release(args) -> int:
 def _review(args) -> int:
     from edf_autograder.batch.review import apply_overrides
 
-    messages = apply_overrides(args.out, args.overrides)
+    if args.action == "serve":
+        from edf_autograder.workbench.server import serve
+
+        serve(args.target, host=args.host, port=args.port, token=args.token)
+        return 0
+    if args.out is None:
+        raise HarnessError("review import needs --out OUT_DIR (the folder `grade` wrote)")
+    messages = apply_overrides(args.out, args.target)
     for line in messages:
         print(line, file=sys.stderr)
     return 0
@@ -109,10 +116,14 @@ def parser(exercise) -> argparse.ArgumentParser:
     r.add_argument("outdir", type=Path)
     r.set_defaults(run=_release)
 
-    v = sub.add_parser("review", help="apply instructor scores for manual items and overrides")
-    v.add_argument("action", choices=("import",))
-    v.add_argument("overrides", type=Path, help="CSV with columns student, item, score[, comment]")
-    v.add_argument("--out", type=Path, required=True, help="the OUT_DIR of `grade`")
+    v = sub.add_parser("review", help="the tutors' workbench (serve OUT_DIR), or scores from a CSV (import CSV --out OUT_DIR)")
+    v.add_argument("action", choices=("serve", "import"))
+    v.add_argument("target", type=Path, help="serve: the OUT_DIR of `grade`; import: CSV with columns student, item, "
+                   "score[, comment]")
+    v.add_argument("--out", type=Path, help="import: the OUT_DIR of `grade`")
+    v.add_argument("--host", default="127.0.0.1", help="serve: address to bind (another than localhost needs a token)")
+    v.add_argument("--port", type=int, default=8000, help="serve: port (0: any free one)")
+    v.add_argument("--token", help="serve: the access token (default: a random one when not on localhost)")
     v.set_defaults(run=_review)
 
     x = sub.add_parser("export", help="fill an LMS's grade sheet and write its feedback files")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from edf_autograder.batch import review
 from edf_autograder.reports import gradebook, gradescope
+from edf_autograder.workbench.scores import reviewed_record
 from tests.test_outputs import EVIL, FORMULA, course, read_csv
 
 
@@ -42,8 +43,11 @@ def write_overrides(path, rows, header=("student", "safe_id", "item", "score", "
 
 
 def student_files(out, safe_id):
+    """The student's record as the reports see it (result.json with the decisions store laid
+    over it) and the files written from it."""
     folder = out / "students" / safe_id
-    return (json.loads((folder / "result.json").read_text()), json.loads((folder / "results.json").read_text()),
+    record = reviewed_record(out, json.loads((folder / "result.json").read_text()))
+    return (record, json.loads((folder / "results.json").read_text()),
             (folder / "feedback.html").read_text(), (folder / "junit.xml").read_text())
 
 
@@ -67,8 +71,9 @@ def test_overrides_set_points_recompute_totals_and_rewrite_every_output(tmp_path
     record, results, page, junit = student_files(tmp_path, "bob")
     item = next(i for i in record["items"] if i["id"] == "2.1c-iii")
     assert item["status"] == "pass" and item["points"] == 2
-    assert item["override"] == {"score": 2.0, "comment": f"good remark {EVIL}",
-                                "previous": {"status": "manual", "points": 1.5}}
+    assert {k: item["override"][k] for k in ("score", "comment", "previous", "source")} == {
+        "score": 2.0, "comment": f"good remark {EVIL}", "previous": {"status": "manual", "points": 1.5},
+        "source": "csv:overrides.csv"}
     assert record["score"] == 5 and record["manual_pending"] == 0 and record["suggested_score"] == 5
     assert gradescope.problems(results) == [] and results["score"] == 5
     test = next(t for t in results["tests"] if t["number"] == "2.1c-iii")

@@ -98,11 +98,16 @@ def test_moodle_feedback_zip_has_the_folders_moodle_reads(moodle_course):
     with zipfile.ZipFile(moodle_course / "zip" / "feedback_files.zip") as zf:
         names = zf.namelist()
         page = zf.read(names[0]).decode()
-    assert sorted(names) == sorted(f"{first} {last}_{moodle_id(k)}_assignfeedback_file/feedback.html"
+    assert sorted(names) == sorted(f"{first} {last}_{moodle_id(k)}_assignfeedback_file_/feedback.html"
                                    for k, (first, last) in enumerate(PEOPLE[:N]))
-    for name in names:  # Moodle splits the folder at underscores: name, participant id, plugin type, plugin
-        parts = name.split("/")[0].split("_", 4)
-        assert parts[1].isdigit() and parts[2:4] == ["assignfeedback", "file"]
+    for name in names:
+        # Moodle before 4.1 splits the whole path at underscores into five parts: name, participant id,
+        # plugin type, plugin, file (the trailing underscore ends the plugin's name) ...
+        parts = name.split("_", 4)
+        assert parts[1].isdigit() and parts[2:4] == ["assignfeedback", "file"] and parts[4] == "/feedback.html"
+        # ... 4.1 and later split the folder's name: the same participant id and plugin
+        folder = name.split("/")[0].split("_")
+        assert folder[1] == parts[1] and folder[2:4] == ["assignfeedback", "file"]
     assert "<html" in page.lower()
 
 

@@ -23,6 +23,7 @@ from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
 from edf_autograder.pipeline import unusable
 from edf_autograder.reports import html
 from edf_autograder.reports.text import write_atomic
+from edf_autograder.workbench.scores import reviewed_record, reviewed_records
 
 
 def grade_one(sub: Submission, key: str, *, exercise: str, data: dict, quick: bool,
@@ -73,7 +74,7 @@ def save(store: Store, record: dict, notebooks: dict[str, str | bytes], exercise
     folder = store.folder(record["safe_id"])
     for name, content in notebooks.items():
         write_atomic(folder / (name if isinstance(content, bytes) else f"notebooks/{name}"), content)
-    html.write_student(folder, record, exercise)
+    html.write_student(folder, record, exercise, shown=reviewed_record(store.root.parent, record))
 
 
 def grade_all(root: Path, out: Path, *, exercise: Exercise | str | None = None, data: dict | None = None,
@@ -128,6 +129,6 @@ def grade_all(root: Path, out: Path, *, exercise: Exercise | str | None = None, 
             print("\ninterrupted: finished submissions are saved; run the same command to resume",
                   file=sys.stderr)
             raise
-    html.write_course(out, store.all(), problems, exercise)
+    html.write_course(out, reviewed_records(out), problems, exercise)
     print(f"wrote {out / 'grades.csv'} and {out / 'summary.html'}", file=sys.stderr)
     return failed

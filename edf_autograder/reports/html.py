@@ -17,13 +17,14 @@ from pathlib import Path
 
 import jinja2
 
-from edf_autograder.checking.verdicts import ERROR, MANUAL, PASS, SKIPPED, Status
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, PASS, SKIPPED, Status
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
 from edf_autograder.reports import gradebook, gradescope, junit, plots, similarity
 from edf_autograder.reports.text import section_titles, write_atomic
 
 SLOWEST = 10
 FIGURES = "figures.json"  # the reference solution's figure data, in the exercise's reference folder
+FIGURE_CACHE = ".feedback_figures.json"  # in a student's folder: the drawn plots, for pages written again
 
 
 @cache
@@ -60,23 +61,40 @@ def reference_figures(exercise) -> dict:
         return {}
 
 
-def feedback_html(record: dict, exercise) -> str:
+def feedback_html(record: dict, exercise, *, folder: Path | None = None) -> str:
     return render("feedback.html", r=record, student=record.get("student", record["submission"]),
                   title=exercise.title, answer_section=exercise.answers.section if exercise.answers else None,
                   handwritten=[(name, f"{HANDWRITTEN_FOLDER}/{name}")
                                for name in (record.get("answer_sheet") or {}).get("handwritten") or []],
-                  sections=_sections(record),
-                  figures=plots.feedback_figures(exercise.drawings, record.get("figures") or {},
-                                                 reference_figures(exercise)))
+                  sections=_sections(record), figures=_figures(record, exercise, folder))
 
 
-def write_student(folder: Path, record: dict, exercise) -> None:
-    """The student's four files, all from `record` (Result.to_dict() and the batch's keys)."""
+def _figures(record: dict, exercise, folder: Path | None) -> list[dict]:
+    """The feedback page's plots, kept in the student's folder under the record's key: a tutor's
+    decision changes points, not plots, and drawing them is most of a page's cost."""
+    cache = Path(folder) / FIGURE_CACHE if folder is not None and record.get("key") else None
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+        if kept.get("key") == record["key"]:
+            return kept["figures"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    figures = plots.feedback_figures(exercise.drawings, record.get("figures") or {}, reference_figures(exercise))
+    if cache:
+        write_atomic(cache, json.dumps({"key": record["key"], "figures": figures}))
+    return figures
+
+
+def write_student(folder: Path, record: dict, exercise, *, shown: dict | None = None) -> None:
+    """The student's four files, all from `record` (Result.to_dict() and the batch's keys):
+    result.json is the grader's own result; the pages people read show `shown`, the record
+    with the tutors' decisions laid over it (edf_autograder.workbench.scores.reviewed)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / "results.json", json.dumps(gradescope.results_json(record), indent=2))
-    write_atomic(folder / "junit.xml", junit.junit_xml(record))
-    write_atomic(folder / "feedback.html", feedback_html(record, exercise))
+    shown = shown or record
+    write_atomic(folder / "results.json", json.dumps(gradescope.results_json(shown), indent=2))
+    write_atomic(folder / "junit.xml", junit.junit_xml(shown))
+    write_atomic(folder / "feedback.html", feedback_html(shown, exercise, folder=folder))
     write_atomic(folder / "result.json", json.dumps(record, indent=2))  # last: marks the student done
 
 
@@ -118,6 +136,8 @@ def _item_stats(records: list[dict]) -> list[dict]:
             s["status"][Status(i["status"])] += 1
     for s in stats.values():
         graded = s["n"] - s["status"][MANUAL] - s["status"][SKIPPED]
+        if s["status"][MANUAL] and not s["status"][PASS] + s["status"][FAIL]:
+            graded = 0  # a tutor's item nobody has decided yet: its "not found" rows alone are no pass rate
         s["pass_rate"] = s["status"][PASS] / graded if graded else None
         s["mean"] = s["points"] / graded if graded else None
     return list(stats.values())

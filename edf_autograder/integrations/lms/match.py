@@ -47,14 +47,14 @@ def view(record: dict, scores: str) -> dict:
 
 def graded(out: Path, scores: str) -> list[Graded]:
     """Every graded student of `out` (the --out folder of `grade`)."""
-    from edf_autograder.batch.store import Store
+    from edf_autograder.workbench.scores import reviewed_records
 
     if scores not in SCORES:
         raise HarnessError(f"scores must be one of {', '.join(SCORES)}, not {scores!r}")
     if not (Path(out) / "students").is_dir():
         raise HarnessError(f"{out}: no graded students here; run `grader.py grade ... --out {out}` first")
     result = []
-    for record in Store(out).all():
+    for record in reviewed_records(out):  # the tutors' decisions applied
         seen = view(record, scores)
         overridden = any(i.get("override") for i in record["items"])
         result.append(Graded(seen, Identity.from_dict(record.get("identity")), seen["score"], seen["max_score"],
@@ -137,7 +137,7 @@ def feedback_page(out: Path, g: Graded) -> str:
 
     page = Path(out) / "students" / g.record.get("safe_id", "") / "feedback.html"
     if g.rerender or not page.is_file():
-        return html.feedback_html(g.record, load((g.record.get("exercise") or {}).get("name")))
+        return html.feedback_html(g.record, load((g.record.get("exercise") or {}).get("name")), folder=page.parent)
     return page.read_text(encoding="utf-8")
 
 

@@ -7,7 +7,9 @@ back by its header names, in the language it was downloaded in: "Identifier" (Pa
 leaves Moodle's grade as it is), "Last modified (grade)" (a grade changed in Moodle after the
 download is not overwritten) and "Feedback comments". Every other column is ignored by Moodle
 and kept here byte for byte. The feedback zip is read by folder names
-`<name>_<participant id>_assignfeedback_file/`: Moodle takes the id after the first underscore.
+`<name>_<participant id>_assignfeedback_file_/`: Moodle takes the id after the first underscore.
+The trailing underscore is for Moodle before 4.1, which splits the whole path on underscores
+and finds the plugin's name only when one follows it; 4.1 and later read that form as well.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def export(out: Path, worksheet: Path, dest: Path, *, scores: str, columns: dict
                                 "released); it will skip this row")
         who = match.file_name(ws.get(row, col["name"]).replace("_", " ") if col["name"] is not None else "",
                               fallback="Participant")
-        feedback[f"{who}_{keys[n]}_assignfeedback_file/feedback.html"] = match.feedback_page(out, g)
+        feedback[f"{who}_{keys[n]}_assignfeedback_file_/feedback.html"] = match.feedback_page(out, g)
     if col["feedback"] is None:
         report.notes.append(f"no {names['feedback']!r} column: enable Feedback comments in the assignment's settings "
                             "and download the worksheet again to get the comments in")
