@@ -76,6 +76,15 @@ def _keep_handwritten(path: Path, staged: Staged, folder: Path) -> None:
     staged.handwritten.append(folder / name)
 
 
+def _skipped(unsafe: list[str], staged: Staged) -> None:
+    """Unsafe archive entries: left out, named for the student, flagged for a person."""
+    for entry in unsafe:
+        staged.notes.append(f"{entry} was not unpacked (the rest of the archive was graded)")
+    if unsafe:
+        staged.flags.append(Flag("intake", f"{len(unsafe)} archive entries skipped as unsafe: "
+                                           + "; ".join(unsafe[:5]) + (" ..." if len(unsafe) > 5 else "")))
+
+
 def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) -> Staged:
     """The work folder of one submission: its notebooks (by content, else by name), its
     answer sheet and handwritten pages, the exercise's staged files and the data."""
@@ -84,7 +93,8 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
     names = exercise.files
     sheet = exercise.answers
     found: list[Path] = []
-    for path in submission_files(submission, workdir.parent / (workdir.name + "-unpacked")):
+    unsafe: list[str] = []
+    for path in submission_files(submission, workdir.parent / (workdir.name + "-unpacked"), skipped=unsafe):
         if path.suffix == ".ipynb":
             found.append(path)
         elif sheet and (path.name == sheet.filename or (path.suffix == ".toml" and staged.answers is None)):
@@ -99,6 +109,7 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
             known = {_digest(exercise.handout_files[path.name]), *exercise.known_copies.get(path.name, ())}
             if _digest(path) not in known:
                 staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
+    _skipped(unsafe, staged)
     notebooks.place(found, staged, exercise, read_notebook)
     for kind, name in names.items():
         if kind not in staged.notebooks and kind not in staged.problems:
