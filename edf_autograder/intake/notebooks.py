@@ -57,8 +57,7 @@ def place(paths: list[Path], staged, exercise, read) -> None:
             staged.notes.append(f"{path.name}: not recognised as a notebook of the exercise; ignored")
             continue
         if who.unclear:
-            staged.flags.append(Flag("intake", f"{who.unclear}; graded it as {exercise.files[who.kind]}",
-                                     exercise.files[who.kind]))
+            staged.flags.append(Flag("intake", f"{who.unclear}; graded it as {exercise.files[who.kind]}"))
         named = by_name(path.name, found)
         if named and named != who.kind and who.how == "content":
             staged.notes.append(f"{path.name} holds the notebook {exercise.files[who.kind]} (by its content, "
@@ -67,7 +66,10 @@ def place(paths: list[Path], staged, exercise, read) -> None:
     for template in found:
         kind = template.kind
         if candidates[kind]:
-            _stage(_choose(candidates[kind], template, staged), template, staged)
+            chosen = _choose(candidates[kind], template, staged)
+            if len(candidates[kind]) == 1 and chosen.path.name != template.filename:  # else _choose said so
+                staged.notes.append(f"found {chosen.path.name}; graded it as {template.filename}")
+            _stage(chosen, template, staged)
             if kind in broken:
                 staged.notes.append(f"not graded: {broken.pop(kind)}")
     for kind, why in broken.items():
@@ -96,7 +98,7 @@ def _choose(found: list[Candidate], template: Template, staged) -> Candidate:
     if rival and rival.work >= max(RIVAL_LINES, RIVAL_SHARE * best.work):
         staged.flags.append(Flag("intake", f"two different copies of {what} hold work: {best.path.name} ({best.work} "
                                            f"lines of code beyond what every copy has) was graded, {rival.path.name} "
-                                           f"({rival.work} lines) was not; check which one the student meant", what))
+                                           f"({rival.work} lines) was not; check which one the student meant"))
     return best
 
 
@@ -110,7 +112,5 @@ def _describe(c: Candidate, best: Candidate | None = None) -> str:
 
 
 def _stage(chosen: Candidate, template: Template, staged) -> None:
-    if chosen.path.name != template.filename:
-        staged.notes.append(f"found {chosen.path.name}; graded it as {template.filename}")
     staged.notebooks[template.kind] = chosen.nb
     nbformat.write(chosen.nb, staged.workdir / template.filename)
