@@ -142,3 +142,16 @@ def test_a_canvas_reupload_beside_the_untouched_hand_out_grades_as_the_solved_wo
     assert_graded_as_correct(result, quick=True)
     assert result.score == 30.5 and not result.flags, result.flags
     assert any("graded image_classification-1.ipynb" in n for n in result.notes)
+
+
+def test_one_notebook_holding_both_is_graded_as_both_and_flagged(tmp_path, solved):
+    both = json.loads(solved["pcl"])
+    both["cells"] += json.loads(solved["image"])["cells"]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "exercise2.ipynb").write_text(course.dumps(both), encoding="utf-8")
+    staged = stage(sub, tmp_path / "work", EXERCISE, NoData())
+    assert set(staged.notebooks) == {"pcl", "image"} and not staged.problems
+    assert [f.kind for f in staged.flags] == ["intake"]
+    assert "exercise2.ipynb holds parts of several notebooks of the hand-out" in staged.flags[0].message
+    assert any("exercise2.ipynb holds parts of it and was graded as it too" in n for n in staged.notes)

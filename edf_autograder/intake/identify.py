@@ -118,6 +118,7 @@ class Identity:
     how: str              # "content", "name", "markers" or "" (not recognised)
     shares: dict
     unclear: str = ""     # why a person should check the match
+    also: tuple[str, ...] = ()  # other notebooks it holds a large share of (graded as those when missing)
 
 
 def identify(name: str, nb, found: tuple[Template, ...]) -> Identity:
@@ -131,7 +132,8 @@ def identify(name: str, nb, found: tuple[Template, ...]) -> Identity:
     named = by_name(name, found)
     if share >= MIN_SHARE:  # parts of two notebooks: a person should look
         kind = named if named in (best, ranked[1][0]) else best
-        return Identity(kind, "content", got, unclear=_unclear(name, got, found))
+        also = tuple(k for k, v in got.items() if v >= MIN_SHARE and k != kind)
+        return Identity(kind, "content", got, unclear=_unclear(name, got, found), also=also)
     if named:
         return Identity(named, "name", got)
     marked = by_markers(nb, found)

@@ -44,6 +44,7 @@ def place(paths: list[Path], staged, exercise, read) -> None:
     notes, problems and flags on `staged`; `read(path)` reads a notebook or raises SubmissionError."""
     found = templates(exercise)
     candidates: dict[str, list[Candidate]] = {t.kind: [] for t in found}
+    spare: dict[str, list[Candidate]] = {t.kind: [] for t in found}  # a notebook holding parts of several
     broken: dict[str, str] = {}
     for path in paths:
         try:
@@ -57,14 +58,20 @@ def place(paths: list[Path], staged, exercise, read) -> None:
             staged.notes.append(f"{path.name}: not recognised as a notebook of the exercise; ignored")
             continue
         if who.unclear:
-            staged.flags.append(Flag("intake", f"{who.unclear}; graded it as {exercise.files[who.kind]}"))
+            staged.flags.append(Flag("intake", f"{who.unclear}; check how it was graded (the notes say)"))
         named = by_name(path.name, found)
         if named and named != who.kind and who.how == "content":
             staged.notes.append(f"{path.name} holds the notebook {exercise.files[who.kind]} (by its content, "
                                 f"not {exercise.files[named]})")
         candidates[who.kind].append(Candidate(path, nb, _digest(nb), is_checkpoint(path)))
+        for other in who.also:
+            spare[other].append(Candidate(path, nb, _digest(nb), is_checkpoint(path)))
     for template in found:
         kind = template.kind
+        if not candidates[kind] and spare[kind]:  # no notebook of its own: the one holding parts of it
+            candidates[kind] = spare[kind]
+            staged.notes.append(f"no notebook is only {template.filename}; {spare[kind][0].path.name} holds "
+                                "parts of it and was graded as it too")
         if candidates[kind]:
             chosen = _choose(candidates[kind], template, staged)
             if len(candidates[kind]) == 1 and chosen.path.name != template.filename:  # else _choose said so
