@@ -102,7 +102,7 @@ def discover(root: Path, exercise=None) -> tuple[list[Submission], list[str]]:
         elif entry.suffix.lower() == ".zip":
             add(entry.stem, entry.stem, entry)
         else:
-            name = original_name(entry.name)  # carol_image_classification (1).ipynb: a second download
+            name = original_name(entry.name)  # carol_lab (1).ipynb: a second download
             suffix = next((k for k in known if name.endswith(k) and name != k), None)
             if suffix is None:
                 problems.append(f"{entry.name}: not a folder, a .zip, or a file named <student>_"

@@ -1,6 +1,6 @@
 """Which notebook of the exercise a submitted notebook is, by what it holds rather than by its
-name: LMSs, browsers and Colab rename files (`image_classification-1.ipynb`, `Copy of ...`,
-`... (1).ipynb`), and a student may name the point-cloud notebook after the other one.
+name: LMSs, browsers and Colab rename files (`lab-1.ipynb`, `Copy of lab.ipynb`,
+`... (1).ipynb`), and a student may name one notebook after another.
 
 Each notebook of the exercise is known by its released hand-out (`release.strip_notebook` of
 the reference): the lines of its cells (markdown text, given code) that no other notebook of

@@ -2,11 +2,12 @@
 and when several files are one notebook, the one with the student's work in it.
 
 A student's folder often holds the untouched hand-out beside the solved copy, a checkpoint,
-or an earlier upload (`image_classification-1.ipynb`). The graded one is the copy with the
+or an earlier upload (`lab-1.ipynb`). The graded one is the copy with the
 most code of its own: code lines that neither the hand-out gives nor every candidate shares.
-A checkpoint's work counts half: it is graded only when no other copy holds much work. The notes say which file was
-graded and why; when two different copies both hold work, a flag asks a
-person to check the choice. A file never takes another notebook's place.
+A checkpoint's work counts half: it is graded only when no other copy holds much work. The
+notes say which file was graded and why; when two different copies both hold work, a flag
+asks a person to check the choice. A file never takes another notebook's place; a notebook
+holding parts of two is graded as each that has no notebook of its own.
 """
 from __future__ import annotations
 
