@@ -155,3 +155,17 @@ def test_one_notebook_holding_both_is_graded_as_both_and_flagged(tmp_path, solve
     assert [f.kind for f in staged.flags] == ["intake"]
     assert "exercise2.ipynb holds parts of several notebooks of the hand-out" in staged.flags[0].message
     assert any("exercise2.ipynb holds parts of it and was graded as it too" in n for n in staged.notes)
+
+
+@pytest.mark.slow
+def test_one_notebook_holding_both_grades_like_the_two(tmp_path, course_handout):
+    """Both notebooks' cells in one file: each notebook's items from its own run (quick mode)."""
+    pcl, image = helpers.build(course_handout)
+    pcl["cells"] += image["cells"]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "exercise2.ipynb").write_text(course.dumps(pcl), encoding="utf-8")
+    shutil.copy(EXERCISE.reference / "pen_and_paper.toml", sub / "pen_and_paper.toml")
+    result = grade(sub, quick=True)
+    assert_graded_as_correct(result, quick=True)
+    assert [f["kind"] for f in result.flags] == ["intake"]

@@ -11,8 +11,9 @@ holding parts of two is graded as each that has no notebook of its own.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -70,7 +71,7 @@ def place(paths: list[Path], staged, exercise, read) -> None:
     for template in found:
         kind = template.kind
         if not candidates[kind] and spare[kind]:  # no notebook of its own: the one holding parts of it
-            candidates[kind] = spare[kind]
+            candidates[kind] = [replace(c, nb=copy.deepcopy(c.nb)) for c in spare[kind]]  # two kernels, two copies
             staged.notes.append(f"no notebook is only {template.filename}; {spare[kind][0].path.name} holds "
                                 "parts of it and was graded as it too")
         if candidates[kind]:
