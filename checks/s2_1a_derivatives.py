@@ -2,7 +2,8 @@
 
 Each derivative is the student's expression, read as written on paper (edf_autograder/answers/expressions.py),
 evaluated at generated points (away from kinks) and compared with the grader's own central
-difference of the sheet's function (checks/key.py). Text that is not read goes to a tutor.
+difference of the sheet's function (checks/key.py); every side of a chain of equal expressions
+must be. Text that is not read (an answer, or one side of a chain) goes to a tutor.
 The same examples are drawn in quick and full runs (derandomised), so `--quick` gives the final
 verdicts and a submission gets the same verdict every run.
 """
@@ -15,9 +16,9 @@ from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis import strategies as st
 
 from edf_autograder.answers import sheet as paper
-from edf_autograder.answers.expressions import Expression, Unreadable
+from edf_autograder.answers.expressions import Expression, Unreadable, expression_hint
 from edf_autograder.checking.registry import check
-from edf_autograder.checking.verdicts import Verdict, failed, passed
+from edf_autograder.checking.verdicts import Verdict, failed, manual, passed
 from edf_autograder.errors import SubmissionError
 from edf_ex2 import key as sheet
 from edf_ex2.s2_1_hand_in import FILE, reads, unreadable
@@ -53,15 +54,16 @@ def _distinct(got: float, want: float) -> str:
     return f"gives {shown[0]}, expected {shown[1]}"
 
 
-def _value(expr: Expression, values: dict) -> float:
-    """The expression at a point, or just beside it where it has a removable singularity there
-    (1/coth(x) at x = 0): a gap of one point is no error on paper, a gap of an interval is."""
+def _values(expr: Expression, values: dict) -> tuple[float, ...]:
+    """Each side of the expression at a point, or just beside it where it has a removable
+    singularity there (1/coth(x) at x = 0): a gap of one point is no error on paper, a gap of
+    an interval is."""
     try:
-        return expr(**values)
+        return expr.sides(**values)
     except SubmissionError as first:
         beside = {k: v + NUDGE * max(1.0, abs(v)) if isinstance(v, float) else v for k, v in values.items()}
         try:
-            return expr(**beside)
+            return expr.sides(**beside)
         except SubmissionError:
             raise first from None
 
@@ -71,10 +73,12 @@ def _agrees(expr: Expression, what: str, points, examples: tuple) -> None:
     tol = sheet.load()["tolerance"]
 
     def at(point: Point) -> None:
-        got = _value(expr, point.values)
-        if not math.isclose(got, point.expected, rel_tol=tol["derivative_rtol"], abs_tol=tol["derivative_atol"]):
-            raise Mismatch(f"{expr.item}: your {what} at {point.where} {_distinct(got, point.expected)} "
-                           "(numerical derivative)")
+        sides = _values(expr, point.values)
+        for k, got in enumerate(sides):  # a chain A = B: every side must be the derivative
+            if not math.isclose(got, point.expected, rel_tol=tol["derivative_rtol"], abs_tol=tol["derivative_atol"]):
+                side = f" (side {k + 1} of the {len(sides)} equal sides)" if len(sides) > 1 else ""
+                raise Mismatch(f"{expr.item}: your {what}{side} at {point.where} {_distinct(got, point.expected)} "
+                               "(numerical derivative)")
 
     test = given(points)(at)
     for point in examples:
@@ -96,8 +100,18 @@ def _derivative(answers, name: str, what: str, variables: tuple, points, example
     try:
         _agrees(expr, what, points, examples)
     except (Mismatch, SubmissionError) as exc:
-        return failed(str(exc))
+        return _unread_sides(expr, str(exc).removeprefix(f"{expr.item}: "), 0.0) if expr.unread else failed(str(exc))
+    if expr.unread:
+        return _unread_sides(expr, "every side that was read agrees with the numerical derivative", 1.0)
     return passed(f"{expr.text!r} agrees with the numerical derivative at every generated point")
+
+
+def _unread_sides(expr: Expression, found: str, suggested: float) -> Verdict:
+    """A chain with a side that was not read: a tutor decides, never an automatic zero."""
+    sides = " and ".join(repr(side) for side in expr.unread)
+    return manual(f"{expr.item}: in {expr.text!r} the side {sides} was not read automatically; {found}. "
+                  f"A tutor reads it (suggested {suggested:g} of the item until then). To have it read "
+                  f"automatically, {expression_hint(expr.variables)}.", suggested)
 
 
 def _off_kink():

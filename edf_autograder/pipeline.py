@@ -44,6 +44,7 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", exercise, dataset, quick=quick)
         ev = Evidence(quick=quick, dataset=dataset, plans=exercise.plans, files=exercise.files)
+        ev.flags += staged.flags  # what intake could not decide alone (unsafe entries, two solved copies)
         notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
         with ExitStack() as kernels:
             present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]

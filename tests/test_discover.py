@@ -21,3 +21,11 @@ def test_hostile_ids_get_safe_unique_names(tmp_path):
     safe = [s.safe_id for s in subs]
     assert len(set(safe)) == len(safe)
     assert all(s[0] not in "=+-@" and "<" not in s and "\t" not in s and "/" not in s for s in safe)
+
+
+def test_flat_files_renamed_by_a_browser_or_an_lms_still_belong_to_their_student(tmp_path):
+    for name in ("carol_pcl_binary_classification (1).ipynb", "carol_image_classification-2.ipynb",
+                 "dave_image_classification.ipynb", "Copy of dave_pen_and_paper.toml"):
+        (tmp_path / name).write_text("{}")
+    subs, problems = discover(tmp_path)
+    assert {s.student: len(s.paths) for s in subs} == {"carol": 2, "dave": 2} and not problems

@@ -197,3 +197,53 @@ def test_every_documented_example_reads_as_documented(item, example, read_as):
 
 def test_the_documentation_lists_the_examples():
     assert len(_documented_examples()) >= 28
+
+
+ELU_PRIME = 2.0 * math.exp(-1.0)  # at x = -1, c = 2
+
+
+@pytest.mark.parametrize("text, values, sides", [
+    ("1 for x >= 0, c*exp(x) = ELU(x) + c for x < 0", {"x": -1.0, "c": 2.0}, (ELU_PRIME, ELU_PRIME)),
+    ("1 for x >= 0, c*exp(x) = ELU(x) + c for x < 0", {"x": 1.0, "c": 2.0}, (1.0,)),
+    ("c e^x = ELU(x) + c = c(e^x - 1) + c if x < 0, 1 otherwise", {"x": -1.0, "c": 2.0}, (ELU_PRIME,) * 3),
+    ("d/dx ELU(x) = c e^x = ELU(x) + c if x < 0, 1 otherwise", {"x": -1.0, "c": 2.0}, (ELU_PRIME,) * 2),
+    ("ELU(x) = 1 if x >= 0 else c e^x", {"x": -1.0, "c": 2.0}, (ELU_PRIME,)),   # a label naming the function
+    ("1 - tanh^2(x) = sech^2(x)", {"x": 0.5, "c": 0.0}, (TANH_PRIME, TANH_PRIME)),
+    ("1 - tanh^2(x) = 2", {"x": 0.5, "c": 0.0}, (TANH_PRIME, 2.0)),             # each side on its own
+    ("S_j(1 - S_j) if j = k, 0 otherwise", {"x": 0.0, "c": 0.0}, None),          # = in a condition: no chain
+])
+def test_a_chain_of_equal_expressions_gives_each_side(text, values, sides):
+    if sides is None:
+        expr = Expression(text, SOFTMAX, item="a-iv")
+        assert expr.sides(S_j=0.5, S_k=0.5, delta_jk=1, j=1, k=1) == (0.25,) and not expr.unread
+        return
+    expr = Expression(text, XC, item="a-ii")
+    assert expr.sides(**values) == pytest.approx(sides) and not expr.unread
+    assert expr(**values) == pytest.approx(sides[-1])
+
+
+@pytest.mark.parametrize("text, unread, values, sides", [
+    ("1 for x >= 0, c*exp(x) = the ELU plus c for x < 0", ("the ELU plus c",), {"x": -1.0, "c": 2.0}, (ELU_PRIME,)),
+    ("1 for x >= 0, c*exp(x) = ELU(x) + for x < 0", ("ELU(x) +",), {"x": -1.0, "c": 2.0}, (ELU_PRIME,)),
+    ("c e^x = ELU of x plus c = ELU(x) + c if x < 0, 1 otherwise", ("ELU of x plus c",), {"x": -1.0, "c": 2.0},
+     (ELU_PRIME, ELU_PRIME)),
+])
+def test_a_side_that_cannot_be_read_is_left_out_and_named(text, unread, values, sides):
+    expr = Expression(text, XC, item="a-ii")
+    assert expr.unread == unread and expr.sides(**values) == pytest.approx(sides)
+
+
+def test_text_without_a_readable_side_is_not_read():
+    """The left side is a label (not read, as `d/dx tanh(x)`); the only side after it is not read."""
+    with pytest.raises(Unreadable, match="was not read automatically: unknown name 'one'"):
+        Expression("tanh prime = one minus tanh squared", XC, item="a-iii")
+
+
+@pytest.mark.parametrize("text, want", [("33/2 = 16.5", 16.5), ("L = 33/2 = 16.5", 16.5)])
+def test_a_number_written_as_a_chain_is_its_value(text, want):
+    assert number(text, item="loss") == pytest.approx(want)
+
+
+def test_a_number_chain_with_different_sides_is_wrong_and_says_so():
+    with pytest.raises(SubmissionError, match="the sides of '33/2 = 16' are different numbers \\(16.5, 16\\)"):
+        number("33/2 = 16", item="loss")

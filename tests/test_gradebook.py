@@ -86,7 +86,9 @@ def test_overrides_set_points_recompute_totals_and_rewrite_every_output(tmp_path
 
     grades = {r["safe_id"]: r for r in read_csv(tmp_path / "grades.csv")}
     assert grades["bob"]["2.1c-iii"] == "2.0" and grades["bob"]["score"] == "5.0"
-    assert [r["safe_id"] for r in read_csv(tmp_path / "review_queue.csv")] == ["script_alert_1_script"]
+    assert [(r["safe_id"], r["item"]) for r in read_csv(tmp_path / "review_queue.csv")] == [
+        ("HYPERLINK_http_x", "2.3d-relu"), ("bob", "2.3d-relu"), ("script_alert_1_script", "2.1c-iii"),
+        ("script_alert_1_script", "2.3d-relu")]  # an item in error waits for a person until one scores it
     assert "HYPERLINK_http_x" not in (tmp_path / "summary.html").read_text().split("Waiting for manual")[1] \
         .split("Failed submissions")[0]
 
@@ -101,8 +103,8 @@ def test_a_filled_in_review_queue_is_an_overrides_file(tmp_path):
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    messages = review.apply_overrides(tmp_path, queue)
-    assert len(messages) == 3 and all(" = 1.5/2" in m for m in messages)
+    messages = review.apply_overrides(tmp_path, queue)  # the manual items at their suggestion, the errors at 0
+    assert sorted(m.split(" = ")[1] for m in messages) == ["0/1.5"] * 3 + ["1.5/2"] * 3
     assert read_csv(tmp_path / "review_queue.csv") == []
     assert {r["score"] for r in read_csv(tmp_path / "grades.csv")} == {"4.5"}
 
@@ -129,3 +131,17 @@ def test_a_filled_in_flag_row_is_read_by_a_person_not_imported_as_points(tmp_pat
     messages = review.apply_overrides(tmp_path, overrides)
     assert messages == ["1 integrity-flag rows are for reading only: no points were changed by them"]
     assert all("override" not in i for i in student_files(tmp_path, "bob")[0]["items"])
+
+
+def test_a_submission_with_no_automatic_grade_gets_a_row_saying_why():
+    def record(who, statuses):
+        items = [{"id": f"x{k}", "title": "t", "section": "2.2", "points": 0.0, "max_points": 1.0, "status": s,
+                  "message": f"no pcl_binary_classification.ipynb in the submission ({s})"}
+                 for k, s in enumerate(statuses)]
+        return {"submission": who, "student": who, "safe_id": who, "items": items, "flags": []}
+
+    rows = gradebook.review_rows([record("empty", ["not found", "not found", "skipped"]),
+                                  record("some", ["not found", "fail"])])
+    assert [(r["student"], r["item"]) for r in rows] == [("empty", "flag:ungraded")]
+    assert rows[0]["message"] == ("no item was graded automatically: no pcl_binary_classification.ipynb in the "
+                                  "submission (not found)")

@@ -31,3 +31,49 @@ def test_a_moodle_download_grades_like_the_plain_folder_and_goes_back_into_moodl
     assert [float(row[4]) for row in filled[1:3]] == [float(expected[s]["score"]) for s in ("Ada_Lovelace_1001",
                                                                                            "Alan_Turing_1002")]
     assert report.matched.unmatched == ["passes_all: its download name is not Moodle's; no row can be told"]
+
+
+def test_unsafe_entries_are_skipped_and_nothing_ends_ungraded_without_a_review_row(tmp_path, course_handout):
+    """Issue 19: a submission.zip with unsafe entries beside the student's correct notebooks (the
+    course's hand-out solved in the helpers style) is graded from the rest and flagged; a zip that
+    cannot be read at all gets no automatic grade and a review row that says why."""
+    import stat
+    import zipfile
+
+    from tests.handout import write_submission
+    from tests.test_outputs import read_csv
+
+    solved = write_submission("helpers", course_handout, tmp_path / "solved")
+    course_folder = tmp_path / "course"
+    ada = course_folder / "Ada Lovelace_1001_assignsubmission_file"
+    ada.mkdir(parents=True)
+    with zipfile.ZipFile(ada / "submission.zip", "w") as zf:
+        for path in sorted(solved.iterdir()):
+            zf.writestr(f"ex2/{path.name}", path.read_bytes())
+        zf.writestr("../escape.py", "print('outside')")
+        link = zipfile.ZipInfo("ex2/edf.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+    alan = course_folder / "Alan Turing_1002_assignsubmission_file"
+    alan.mkdir()
+    (alan / "submission.zip").write_bytes(b"PK\x03\x04 cut off in the upload")
+    out = tmp_path / "out"
+    grade_all(course_folder, out, jobs=1, quick=True)
+
+    ada_record = json.loads((out / "students" / "Ada_Lovelace_1001" / "result.json").read_text())
+    assert ada_record["score"] == 30.5 and ada_record["manual_pending"] == 6  # every automatic item but the slow ones
+    assert any("submission.zip: unsafe path '../escape.py' was not unpacked" in n for n in ada_record["notes"])
+    assert [f["kind"] for f in ada_record["flags"]] == ["intake"]
+    assert "symbolic link 'ex2/edf.py'" in ada_record["flags"][0]["message"]
+    assert not list(tmp_path.rglob("escape.py"))
+
+    queue = read_csv(out / "review_queue.csv")
+    ada_rows = {r["item"]: r["message"] for r in queue if r["safe_id"] == "Ada_Lovelace_1001"}
+    assert "unsafe path '../escape.py'" in ada_rows["flag:intake"]
+    alan_rows = {r["item"]: r["message"] for r in queue if r["safe_id"] == "Alan_Turing_1002"}
+    assert "submission.zip: not a readable zip archive" in alan_rows["flag:ungraded"]
+    assert all("not a readable zip archive" in alan_rows[i] for i in ("2.2a-graph", "2.3e"))  # errors: one row each
+    summary = (out / "summary.html").read_text()
+    assert "unsafe path" in summary and "Alan Turing_1002" in summary
+    feedback = (out / "students" / "Ada_Lovelace_1001" / "feedback.html").read_text()
+    assert "Flagged for a person" in feedback and "../escape.py" in feedback

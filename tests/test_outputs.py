@@ -179,12 +179,13 @@ def test_grades_csv_has_a_row_per_student_and_neutralised_cells(tmp_path):
     assert float(rows[0]["suggested_score"]) == 4.5 and float(rows[0]["manual_pending"]) == 2.0
 
 
-def test_review_queue_lists_each_manual_item_with_an_empty_score(tmp_path):
+def test_review_queue_lists_each_manual_and_each_error_item_with_an_empty_score(tmp_path):
     course(tmp_path)
     rows = read_csv(tmp_path / "review_queue.csv")
     assert [(r["safe_id"], r["item"], r["suggested"], r["max_points"], r["score"]) for r in rows] == [
-        (s, "2.1c-iii", "1.5", "2.0", "") for s in ("HYPERLINK_http_x", "script_alert_1_script", "bob")]
-    assert EVIL in rows[1]["message"]
+        (s, item, suggested, most, "") for s in ("HYPERLINK_http_x", "script_alert_1_script", "bob")
+        for item, suggested, most in (("2.1c-iii", "1.5", "2.0"), ("2.3d-relu", "0.0", "1.5"))]
+    assert EVIL in rows[2]["message"] and rows[1]["message"].startswith("Traceback")
 
 
 def test_summary_escapes_links_and_counts_the_c_iii_dispute(tmp_path):

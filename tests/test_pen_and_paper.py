@@ -306,3 +306,30 @@ def test_answer_files_get_the_verdict_a_tutor_would_give(tmp_path, name):
     result = grade(submission, quick=True)
     got = {i.id: _outcome(i) for i in result.items if i.section == "2.1"}
     assert got == {i: _tutor(EXPECTED[name], i) for i in ITEMS}
+
+
+@pytest.mark.parametrize("text", [
+    "1 for x >= 0, c*exp(x) = ELU(x) + c for x < 0",            # issue 19: a tutor gives full marks
+    "1 if x >= 0 else c e^x = c(e^x - 1) + c",
+    "dELU/dx = c e^x = ELU(x) + c if x < 0, 1 otherwise",
+])
+def test_a_chain_of_equal_expressions_is_graded_on_its_sides(text):
+    verdict = _verdict(_solution(a__ii=text), "2.1a-ii")
+    assert verdict.status == "pass" and verdict.fraction == 1, verdict.message
+
+
+def test_a_chain_with_one_wrong_side_fails_at_that_side():
+    verdict = _verdict(_solution(a__ii="1 for x >= 0, c*exp(x) = ELU(x) for x < 0"), "2.1a-ii")
+    assert verdict.status == "fail" and verdict.fraction == 0
+    assert "(side 2 of the 2 equal sides) at x=-1.5, c=2" in verdict.message
+
+
+@pytest.mark.parametrize("text, suggested", [
+    ("1 for x >= 0, c*exp(x) = the ELU plus c for x < 0", 1.0),   # the side read is right
+    ("1 for x >= 0, c*exp(-x) = the ELU plus c for x < 0", 0.0),  # the side read is wrong
+])
+def test_a_side_that_cannot_be_read_sends_the_answer_to_a_tutor_never_to_zero(text, suggested):
+    verdict = _verdict(_solution(a__ii=text), "2.1a-ii")
+    assert verdict.status == "manual" and verdict.fraction == suggested
+    assert "the side 'the ELU plus c' was not read automatically" in verdict.message
+    assert "A tutor reads it" in verdict.message and "To have it read automatically, write it in" in verdict.message

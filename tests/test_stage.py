@@ -86,16 +86,29 @@ def _zip(path, entries):
     return path
 
 
-@pytest.mark.parametrize("name, mode, problem", [
+HOSTILE = [
     ("../evil.ipynb", 0o100644, "unsafe path"),
+    ("..\\evil.ipynb", 0o100644, "unsafe path"),
     ("/etc/evil.ipynb", 0o100644, "unsafe path"),
+    ("C:/evil.ipynb", 0o100644, "unsafe path"),
     ("link.ipynb", stat.S_IFLNK | 0o777, "symbolic link"),
-])
-def test_hostile_archives_are_refused(tmp_path, reference_loader, name, mode, problem):
-    archive = _zip(tmp_path / "sub.zip", [(name, "{}", mode)])
-    with pytest.raises(SubmissionError, match=problem):
-        stage(archive, tmp_path / "work", reference_loader, NoData())
-    assert not (tmp_path / "evil.ipynb").exists()
+]
+
+
+def _notebook_entries():
+    return [(f"ex2/{name}", nbformat.writes(nbformat.v4.new_notebook()), 0o100644)
+            for name in ("pcl_binary_classification.ipynb", "image_classification.ipynb")]
+
+
+@pytest.mark.parametrize("name, mode, problem", HOSTILE)
+def test_unsafe_entries_are_skipped_named_and_flagged_and_the_rest_is_graded(tmp_path, reference_loader,
+                                                                            name, mode, problem):
+    archive = _zip(tmp_path / "submission.zip", [*_notebook_entries(), (name, "{}", mode)])
+    staged = stage(archive, tmp_path / "work", reference_loader, NoData())
+    assert set(staged.notebooks) == {"pcl", "image"} and not staged.problems
+    assert f"submission.zip: {problem} {name!r} was not unpacked (the rest of the archive was graded)" in staged.notes
+    assert [(f.kind, problem in f.message) for f in staged.flags] == [("intake", True)]
+    assert not list(tmp_path.rglob("evil.ipynb"))
 
 
 def test_decompression_bomb_is_refused(tmp_path, reference_loader):
@@ -144,18 +157,16 @@ def test_a_zip_in_a_student_folder_and_a_zip_in_that_are_unpacked(tmp_path, refe
     assert any("too_deep.zip: a zip inside a zip" in n for n in staged.notes)
 
 
-@pytest.mark.parametrize("name, mode, problem", [
-    ("../evil.ipynb", 0o100644, "unsafe path"),
-    ("..\\evil.ipynb", 0o100644, "unsafe path"),
-    ("/etc/evil.ipynb", 0o100644, "unsafe path"),
-    ("link.ipynb", stat.S_IFLNK | 0o777, "symbolic link"),
-])
-def test_hostile_members_of_a_nested_zip_are_refused(tmp_path, reference_loader, name, mode, problem):
+@pytest.mark.parametrize("name, mode, problem", HOSTILE)
+def test_unsafe_members_of_a_nested_zip_are_skipped(tmp_path, reference_loader, name, mode, problem):
     folder = tmp_path / "student"
     folder.mkdir()
-    (folder / "outer.zip").write_bytes(_zip_bytes([("inner.zip", _zip_bytes([(name, "{}", mode)]), 0o100644)]))
-    with pytest.raises(SubmissionError, match=f"inner.zip: {problem}"):
-        stage(folder, tmp_path / "work", reference_loader, NoData())
+    inner = _zip_bytes([(name, "{}", mode), *_notebook_entries()])
+    (folder / "outer.zip").write_bytes(_zip_bytes([("inner.zip", inner, 0o100644)]))
+    staged = stage(folder, tmp_path / "work", reference_loader, NoData())
+    assert set(staged.notebooks) == {"pcl", "image"}
+    assert any(n.startswith(f"inner.zip: {problem}") for n in staged.notes)
+    assert [f.kind for f in staged.flags] == ["intake"]
     assert not list(tmp_path.rglob("evil.ipynb"))
 
 

@@ -4,8 +4,10 @@ The text is rewritten into plain notation (edf_autograder/answers/notation.py), 
 grammar of expression.lark and the item's own variables, and turned into a tree of small
 Python functions (edf_autograder/answers/formulas.py): numbers, the item's variables, arithmetic,
 comparisons (worth 1 or 0), cases and a fixed list of functions. Nothing else can be expressed,
-so nothing else can run. Program code is refused before parsing; other text that cannot be read
-raises `Unreadable`, which says why and how to write it.
+so nothing else can run. A chain of equal expressions (`c e^x = ELU(x) + c`) gives one value per
+side (edf_autograder/answers/chains.py); a side that cannot be read is left out and named.
+Program code is refused before parsing; other text that cannot be read raises `Unreadable`,
+which says why and how to write it.
 """
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from fractions import Fraction
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
 
+from edf_autograder.answers import chains
 from edf_autograder.answers.formulas import CONSTANTS, NoCase, Unclear, parser
-from edf_autograder.answers.notation import drop_label, plain
+from edf_autograder.answers.notation import plain
 from edf_autograder.errors import SubmissionError
 
 MAX_LENGTH = 500
@@ -61,23 +64,49 @@ def expression_hint(variables: tuple[str, ...]) -> str:
 NUMBER_HINT = f"write a number such as 1.25, -3 or 7/4 ({DOCS})"
 
 
+MAX_UNREAD = 5  # sides of a chain left out before the whole answer counts as not read
+
+
 def parse(text: str, variables: tuple[str, ...], *, item: str, hint: str, exact: bool = False):
-    """The function of the variables' values that `text` describes; Unreadable when it cannot be read."""
+    """The function of the variables' values that `text` describes, giving the value of each
+    side of a chain (one value without a chain), and the sides that could not be read;
+    Unreadable when nothing can be read."""
     if len(text) > MAX_LENGTH:
         raise Unreadable(f"{item}: {len(text)} characters; at most {MAX_LENGTH} are read automatically", hint=hint)
-    readable = drop_label(plain(text))
+    readable = plain(text)
     if CODE.search(readable):
         raise Unreadable(f"{item}: {text.strip()!r} is program code, not a formula; it was not run and "
                          "scores nothing", code=True)
+    grammar = parser(tuple(variables), exact)
+    readable = chains.drop_labels(readable, lambda side: _reads(grammar, side))
+    unread: list[str] = []
+    first = ""
+    for _ in range(MAX_UNREAD + 1):
+        at = None
+        try:
+            return grammar.parse(readable), tuple(unread)
+        except UnexpectedInput as exc:
+            reason = _reason(exc, readable, variables)
+            at = exc.pos_in_stream if exc.pos_in_stream >= 0 else len(readable)
+        except (Unclear, VisitError) as exc:
+            reason = str(exc.orig_exc if isinstance(exc, VisitError) else exc)
+        except RecursionError:
+            reason = "it is nested too deeply"
+        first = first or reason
+        rest = chains.without_side(readable, at) if at is not None else None
+        if rest is None:
+            break
+        readable, side = rest
+        unread.append(side)
+    raise Unreadable(f"{item}: {text.strip()!r} was not read automatically: {first}", hint=hint)
+
+
+def _reads(grammar, side: str) -> bool:
     try:
-        return parser(tuple(variables), exact).parse(readable)
-    except UnexpectedInput as exc:
-        reason = _reason(exc, readable, variables)
-    except (Unclear, VisitError) as exc:
-        reason = str(exc.orig_exc if isinstance(exc, VisitError) else exc)
-    except RecursionError:
-        reason = "it is nested too deeply"
-    raise Unreadable(f"{item}: {text.strip()!r} was not read automatically: {reason}", hint=hint)
+        grammar.parse(side)
+    except (UnexpectedInput, Unclear, VisitError, RecursionError):
+        return False
+    return True
 
 
 class Expression:
@@ -90,21 +119,27 @@ class Expression:
         if not isinstance(text, str):
             text = str(text)
         self.item, self.variables, self.text = item, tuple(variables), text.strip()
-        self._function = parse(text, self.variables, item=item, hint=expression_hint(self.variables))
+        self._sides, self.unread = parse(text, self.variables, item=item, hint=expression_hint(self.variables))
 
-    def __call__(self, **values: float) -> float:
+    def sides(self, **values: float) -> tuple[float, ...]:
+        """The value of each side that was read (a chain `A = B` has two) at the point."""
         if set(values) != set(self.variables):
             raise TypeError(f"{self.item} needs values for {self.variables}, got {tuple(values)}")
         where = ", ".join(f"{name}={value:.4g}" for name, value in values.items())
         try:
-            result = self._function({**CONSTANTS, **values})
+            results = self._sides({**CONSTANTS, **values})
         except NoCase:
             raise SubmissionError(f"{self.item}: no case of {self.text!r} applies at {where}") from None
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
             raise SubmissionError(f"{self.item}: {self.text!r} cannot be evaluated at {where} ({exc})") from None
-        if not isinstance(result, (int, float, Fraction)) or not math.isfinite(result):
-            raise SubmissionError(f"{self.item}: {self.text!r} gives {result!r} at {where}, not a real number")
-        return float(result)
+        for result in results:
+            if not isinstance(result, (int, float, Fraction)) or not math.isfinite(result):
+                raise SubmissionError(f"{self.item}: {self.text!r} gives {result!r} at {where}, not a real number")
+        return tuple(float(r) for r in results)
+
+    def __call__(self, **values: float) -> float:
+        """The value at the point (of a chain: its last side)."""
+        return self.sides(**values)[-1]
 
 
 def number(text: str, *, item: str) -> Fraction:
@@ -116,8 +151,15 @@ def number(text: str, *, item: str) -> Fraction:
         text = text.replace(",", ".")
     if re.fullmatch(SCIENTIFIC, text):
         return Fraction(Decimal(text))
+    function, unread = parse(text, (), item=item, hint=NUMBER_HINT, exact=True)
+    if unread:
+        raise Unreadable(f"{item}: {text!r} was not read automatically: {unread[0]!r} is not a number",
+                         hint=NUMBER_HINT)
     try:
-        value = parse(text, (), item=item, hint=NUMBER_HINT, exact=True)({})
-        return value if isinstance(value, Fraction) else Fraction(value)
+        values = [v if isinstance(v, Fraction) else Fraction(v) for v in function({})]
     except (ArithmeticError, ValueError, TypeError) as exc:
         raise SubmissionError(f"{item}: {text!r} is not a finite number ({exc})") from None
+    if len(set(values)) > 1:
+        raise SubmissionError(f"{item}: the sides of {text!r} are different numbers "
+                              f"({', '.join(f'{float(v):g}' for v in values)})")
+    return values[0]

@@ -28,6 +28,46 @@ class NoCase(ArithmeticError):
     """No case of a piecewise answer applies at a point."""
 
 
+class Chain:
+    """`A = B = C`: sides said to be equal. As the value of an answer (or of one of its
+    cases) each side is graded; inside brackets or a condition it is a comparison (1 or 0)."""
+
+    def __init__(self, sides: list):
+        self.sides = sides
+
+    def __call__(self, env):
+        values = [side(env) for side in self.sides]
+        return float(all(a == b for a, b in zip(values, values[1:])))
+
+
+class Cases:
+    """Cases tried in order; the first whose condition holds gives the value, else the default."""
+
+    def __init__(self, pieces: list, default):
+        self.pieces, self.default = pieces, default
+
+    def value(self, env):
+        """The value (a function of env) of the case that applies at env."""
+        for value, condition in self.pieces:
+            if condition(env):
+                return value
+        if self.default is None:
+            raise NoCase("no case of the answer applies")
+        return self.default
+
+    def __call__(self, env):
+        return self.value(env)(env)
+
+
+def sides(answer):
+    """The answer as a function of env giving the values of its sides: one value, or one per
+    side of the chain that is the value of the case applying there."""
+    def evaluate(env) -> tuple:
+        value = answer.value(env) if isinstance(answer, Cases) else answer
+        return tuple(side(env) for side in value.sides) if isinstance(value, Chain) else (value(env),)
+    return evaluate
+
+
 def _sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
@@ -131,6 +171,8 @@ class Build(Transformer):
 
     def compare(self, c):
         sides, ops = c[0::2], [COMPARISONS[str(op)] for op in c[1::2]]
+        if all(str(op) == "=" for op in c[1::2]):
+            return Chain(sides)
 
         def evaluate(env):
             values = [side(env) for side in sides]
@@ -153,19 +195,10 @@ class Build(Transformer):
                           "(\"A if CONDITION, B otherwise\")")
         if not pieces:
             return defaults[0]
-        default = defaults[0] if defaults else None
-
-        def evaluate(env):
-            for value, condition in pieces:
-                if condition(env):
-                    return value(env)
-            if default is None:
-                raise NoCase("no case of the answer applies")
-            return default(env)
-        return evaluate
+        return Cases(pieces, defaults[0] if defaults else None)
 
     def start(self, c):
-        return c[0]
+        return sides(c[0])
 
 
 @functools.lru_cache(maxsize=16)

@@ -4,7 +4,9 @@ changes points by itself; it shows in the feedback, review_queue.csv and the sum
 - "tamper": the notebook replaced functions of edf or numpy, or touched the grader's probe;
 - "mismatch": values the kernel reported disagree with the grader's own recomputation;
 - "sandbox": the sandbox refused or stopped something a notebook of this exercise does
-  not need (writing outside its folder, the network, new processes, memory or process limits).
+  not need (writing outside its folder, the network, new processes, memory or process limits);
+- "intake": the submission's files: archive entries skipped as unsafe, two copies of one
+  notebook that both hold work, a notebook holding parts of several (intake/).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from edf_autograder.kernel.cells import cell_name, last_line
 
-KINDS = ("tamper", "mismatch", "sandbox")
+KINDS = ("tamper", "mismatch", "sandbox", "intake")
 PROBE = re.compile(r"_grader_probe|sys\.addaudithook|sys\.audit\b")
 LIMIT_ERRORS = (
     (re.compile(r"MemoryError|Cannot allocate memory"), "ran out of the memory the sandbox allows"),

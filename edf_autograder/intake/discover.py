@@ -15,6 +15,7 @@ from edf_autograder.errors import SubmissionError
 from edf_autograder.exercise import load
 from edf_autograder.intake import lms_names as names
 from edf_autograder.intake.archives import unzip
+from edf_autograder.intake.identify import original_name
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STUDENT_FILES = (".ipynb", ".zip", ".toml")
@@ -101,12 +102,13 @@ def discover(root: Path, exercise=None) -> tuple[list[Submission], list[str]]:
         elif entry.suffix.lower() == ".zip":
             add(entry.stem, entry.stem, entry)
         else:
-            suffix = next((k for k in known if entry.name.endswith(k) and entry.name != k), None)
+            name = original_name(entry.name)  # carol_lab (1).ipynb: a second download
+            suffix = next((k for k in known if name.endswith(k) and name != k), None)
             if suffix is None:
                 problems.append(f"{entry.name}: not a folder, a .zip, or a file named <student>_"
                                 f"{{{', '.join(known)}}}; ignored")
                 continue
-            student = entry.name[: -len(suffix)].rstrip("_- ")
+            student = name[: -len(suffix)].rstrip("_- ")
             add(student, student, entry)
     out = list(subs.values())
     taken: set[str] = set()

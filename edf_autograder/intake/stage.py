@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 
 from edf_autograder.errors import SubmissionError
+from edf_autograder.evidence.integrity import Flag
+from edf_autograder.intake import notebooks
 from edf_autograder.intake.archives import files as submission_files
 
 MAX_HANDWRITTEN_BYTES, MAX_HANDWRITTEN_FILES = 30 * 1024 * 1024, 10
@@ -31,6 +33,7 @@ class Staged:
     answers: Path | None = None
     handwritten: list[Path] = field(default_factory=list)  # kept copies, safe names
     notes: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)  # for a person: unsafe entries, a close call between copies
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -50,14 +53,6 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise SubmissionError(f"{path.name}: written for the kernel {kernel!r}; the grader runs Python 3")
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
-
-
-def _kind(path: Path, nb, exercise) -> str | None:
-    for notebook in exercise.notebooks:  # an LMS's flat download prefixes the student's name
-        if path.name == notebook.filename or path.name.endswith("_" + notebook.filename):
-            return notebook.kind
-    text = "\n".join(c.source for c in nb.cells)
-    return next((nb_.kind for nb_ in exercise.notebooks if any(m in text for m in nb_.markers)), None)
 
 
 def _digest(path: Path) -> str:
@@ -81,16 +76,27 @@ def _keep_handwritten(path: Path, staged: Staged, folder: Path) -> None:
     staged.handwritten.append(folder / name)
 
 
+def _skipped(unsafe: list[str], staged: Staged) -> None:
+    """Unsafe archive entries: left out, named for the student, flagged for a person."""
+    for entry in unsafe:
+        staged.notes.append(f"{entry} was not unpacked (the rest of the archive was graded)")
+    if unsafe:
+        staged.flags.append(Flag("intake", f"{len(unsafe)} archive entries skipped as unsafe: "
+                                           + "; ".join(unsafe[:5]) + (" ..." if len(unsafe) > 5 else "")))
+
+
 def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) -> Staged:
-    """The work folder of one submission: its notebooks (by name, else by content), its
+    """The work folder of one submission: its notebooks (by content, else by name), its
     answer sheet and handwritten pages, the exercise's staged files and the data."""
     workdir.mkdir(parents=True, exist_ok=True)
     staged = Staged(workdir)
     names = exercise.files
     sheet = exercise.answers
-    for path in submission_files(submission, workdir.parent / (workdir.name + "-unpacked")):
-        if path.suffix == ".ipynb" and not path.name.endswith("-checkpoint.ipynb"):
-            _stage_notebook(path, staged, exercise)
+    found: list[Path] = []
+    unsafe: list[str] = []
+    for path in submission_files(submission, workdir.parent / (workdir.name + "-unpacked"), skipped=unsafe):
+        if path.suffix == ".ipynb":
+            found.append(path)
         elif sheet and (path.name == sheet.filename or (path.suffix == ".toml" and staged.answers is None)):
             if staged.answers is None or staged.answers.name != sheet.filename:
                 staged.answers = path
@@ -103,6 +109,8 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
             known = {_digest(exercise.handout_files[path.name]), *exercise.known_copies.get(path.name, ())}
             if _digest(path) not in known:
                 staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
+    _skipped(unsafe, staged)
+    notebooks.place(found, staged, exercise, read_notebook)
     for kind, name in names.items():
         if kind not in staged.notebooks and kind not in staged.problems:
             staged.problems[kind] = f"no {name} in the submission"
@@ -110,23 +118,3 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
         shutil.copy(source, workdir / name)
     dataset.stage(workdir, quick=quick)
     return staged
-
-
-def _stage_notebook(path: Path, staged: Staged, exercise) -> None:
-    names = exercise.files
-    try:
-        nb = read_notebook(path)
-    except SubmissionError as exc:
-        kind = next((k for k, v in names.items() if v == path.name), None)
-        staged.problems[kind or path.name] = str(exc)
-        return
-    kind = _kind(path, nb, exercise)
-    if kind is None:
-        staged.notes.append(f"{path.name}: not recognised as a notebook of the exercise; ignored")
-    elif kind in staged.notebooks:
-        staged.notes.append(f"{path.name}: a second {names[kind]}; the first one found is graded")
-    else:
-        if not path.name.endswith(names[kind]):
-            staged.notes.append(f"found {path.name}; graded it as {names[kind]} (rename it to be sure)")
-        staged.notebooks[kind] = nb
-        nbformat.write(nb, staged.workdir / names[kind])

@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from edf_autograder.checking.verdicts import MANUAL
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
 from edf_autograder.reports.text import write_atomic
 
@@ -62,7 +62,7 @@ def write_grades(path: Path, records: list[dict]) -> None:
     write_atomic(path, _csv(["student", "safe_id", *ids, *TOTALS], rows))
 
 
-FLAG = "flag:"  # review-queue rows of integrity flags: read by a person, never imported as scores
+FLAG = "flag:"  # review-queue rows to read (integrity flags, no automatic grade), never imported as scores
 
 
 def handwritten_files(record: dict) -> list[str]:
@@ -73,7 +73,9 @@ def handwritten_files(record: dict) -> list[str]:
 
 def review_rows(records: list[dict]) -> list[dict]:
     """Items waiting for a tutor (with the handwritten pages of the answer sheet's section),
-    then each integrity flag (a row to read, with no points)."""
+    items the grader met an error on, a row for a submission that got no automatic grade at
+    all, then each integrity flag (a row to read, with no points). Nothing ends ungraded
+    without a row saying why."""
     rows = []
     for r in records:
         who = {"student": r.get("student", r["submission"]), "safe_id": r.get("safe_id", "")}
@@ -82,13 +84,29 @@ def review_rows(records: list[dict]) -> list[dict]:
         rows += [{**who, "item": i["id"], "title": i["title"], "suggested": i["points"],
                   "max_points": i["max_points"], "message": i["message"], "score": "", "comment": "",
                   "files": files if i["section"] == section else [],
-                  "file": " ".join(files) if i["section"] == section else ""}
-                 for i in r["items"] if i["status"] == MANUAL]
-        rows += [{**who, "item": FLAG + f["kind"], "title": "integrity flag (no points)", "suggested": "",
-                  "max_points": "", "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
-                  "score": "", "comment": "", "files": [], "file": ""}
+                  "file": " ".join(files) if i["section"] == section else "", "status": i["status"]}
+                 for i in r["items"] if i["status"] in (MANUAL, ERROR)]
+        if why := ungraded(r):
+            rows.append(_reading_row(who, "ungraded", "no automatic grade (no points)", why))
+        rows += [_reading_row(who, f["kind"], "integrity flag (no points)",
+                              (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"])
                  for f in r.get("flags", [])]
     return rows
+
+
+def ungraded(record: dict) -> str:
+    """Why no item of the submission was decided automatically, or "" when some were."""
+    items = record["items"]
+    if any(i["status"] in (PASS, FAIL) for i in items):
+        return ""
+    reasons = dict.fromkeys(i["message"].splitlines()[0] for i in items if i["status"] in (ERROR, NOT_FOUND)
+                            and i["message"])
+    return "no item was graded automatically: " + ("; ".join(list(reasons)[:5]) or "every item waits for a tutor")
+
+
+def _reading_row(who: dict, kind: str, title: str, message: str) -> dict:
+    return {**who, "item": FLAG + kind, "title": title, "suggested": "", "max_points": "", "message": message,
+            "score": "", "comment": "", "files": [], "file": "", "status": ""}
 
 
 def write_review_queue(path: Path, records: list[dict]) -> None:

@@ -151,7 +151,7 @@ def summary_html(records: list[dict], problems: list[str], exercise, *, similari
         statuses=list(Status), histogram=plots.histogram(records) if records else None,
         slowest=sorted(records, key=lambda r: -r.get("duration", 0.0))[:SLOWEST],
         failed=[{"r": r, "errors": [i["id"] for i in r["items"] if i["status"] == ERROR]} for r in failed],
-        queue=[q for q in gradebook.review_rows(records) if not q["item"].startswith(gradebook.FLAG)],
+        queue=[q for q in gradebook.review_rows(records) if q["status"] == MANUAL],  # errors: "Failed submissions"
         tallies=tallies(records, exercise), flagged=[r for r in records if r.get("flags")],
         hand_ins=hand_ins(records) if exercise.answers else None,
         similarity_written=similarity_written, generated=time.strftime("%Y-%m-%d %H:%M"))
