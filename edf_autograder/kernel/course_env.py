@@ -98,6 +98,11 @@ def build(env: Environment, *, retry: bool = True) -> Built:
     return Built(final, seconds, True)
 
 
+def ready(env: Environment) -> Built | None:
+    """The environment when it is built; None when it is not (yet)."""
+    return _ready(location(env))
+
+
 def _ready(folder: Path) -> Built | None:
     try:
         record = json.loads((folder / RECORD).read_text())

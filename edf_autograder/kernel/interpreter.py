@@ -65,5 +65,5 @@ def prepare(env: Environment | None) -> Interpreter:
                                 f"to grade without it): imports are not limited to {listed}, and what the "
                                 "grader lacks of it fails")
     when = f"built now in {built.seconds:.0f} s" if built.now else f"built once in {built.seconds:.0f} s, reused"
-    return Interpreter(built.python, f"the course's ({listed}, from {env.source}; {when}: {built.folder})",
+    return Interpreter(built.python, f"the course's ({listed}, from {env.source}; {built.folder.name}, {when})",
                        env.packages, env.source)
