@@ -127,14 +127,14 @@ def _create(folder: Path, env: Environment) -> None:
     that nothing is missing and every declared package is there."""
     python = folder / "bin" / "python"
     pip = [sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "--no-input"]
-    wanted = ", ".join(f"{name!r}" for name in (*env.packages, *env.kernel))
+    wanted = (*env.packages, *env.kernel)
     steps = [
         ("making the venv", [sys.executable, "-m", "venv", "--without-pip", str(folder)]),
         ("pip install", [*pip, "install", "-q", "--no-deps", "--only-binary=:all:", "--timeout", "60",
                          "--retries", "2", "-r", str(env.lock)]),
         ("pip check (the lock misses a dependency)", [*pip, "check"]),
         ("a declared package is not in the lock",
-         [str(python), "-c", f"import importlib.metadata as m\nfor p in ({wanted},): m.distribution(p)"]),
+         [str(python), "-c", f"import importlib.metadata as m\nfor p in {wanted!r}: m.distribution(p)"]),
     ]
     for what, cmd in steps:
         try:
