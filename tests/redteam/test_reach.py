@@ -4,15 +4,18 @@ the grader's own writes through links planted in the exchange folder."""
 import os
 import socket
 import uuid
+from pathlib import Path
 
 import pytest
 
 from edf_autograder.errors import KernelCallError
 from edf_autograder.kernel import exchange
 from edf_ex2 import data
-from edf_ex2.exercise import REFERENCE, ROOT
+from edf_ex2.exercise import REFERENCE
 
 from .harness import MECH, contained, limited, namespaced
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: the grader's code
 
 PROBE = "import os\nfor path in {paths!r}:\n    try:\n        {action}\n        print('reached', path)\n" \
         "    except OSError as exc:\n        print('refused', path, type(exc).__name__)\n"
