@@ -19,6 +19,8 @@ set -euo pipefail
 apt-get update && apt-get install -y python3 python3-pip python3-venv
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install /autograder/source
+# the course's environment students' kernels run in, built once into the image
+/autograder/venv/bin/edf-grader --exercise "{exercise}" env build
 """
 
 RUN = """\
@@ -45,7 +47,8 @@ def gradescope(out: Path, *, exercise: str | None = None, hidden_until_due: tupl
     once, then /autograder/run_autograder (a copy of ours) for every submission."""
     out = Path(out)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP), ("run_autograder", RUN)):
+        setup = SETUP.format(exercise=load(exercise).name)
+        for name, text in (("setup.sh", setup), ("run_autograder", RUN)):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16
             zf.writestr(info, text)
