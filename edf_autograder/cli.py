@@ -18,9 +18,11 @@ def _data(args, exercise) -> dict:
 
 
 def _check(args) -> int:
+    from edf_autograder.kernel.interpreter import prepare
     from edf_autograder.pipeline import grade
     from edf_autograder.reports import text as report
 
+    prepare(args.exercise.environment, progress=lambda line: print(line, file=sys.stderr))  # says when it builds
     target = args.submission if len(args.submission) > 1 else args.submission[0]
     result = grade(target, exercise=args.exercise, quick=args.quick, data=_data(args, args.exercise))
     print(report.markdown(result) if args.format == "markdown" else report.text(result))

@@ -86,7 +86,8 @@ def grade_all(root: Path, out: Path, *, exercise: Exercise | str | None = None, 
     dataset = exercise.data(**data)
     print(f"Data: {dataset.description}", file=sys.stderr)
     # built here the first time, once, before the workers start (they reuse it)
-    print(f"Environment: {interpreter.prepare(exercise.environment).note}", file=sys.stderr)
+    python = interpreter.prepare(exercise.environment, progress=lambda line: print(line, file=sys.stderr))
+    print(f"Environment: {python.note}", file=sys.stderr)
     root = Path(root).resolve()  # absolute: workers may start elsewhere
     if root.is_file() and root.suffix.lower() == ".zip":  # an LMS's "download all" archive
         root = unpack(root, Path(out).resolve() / "download")

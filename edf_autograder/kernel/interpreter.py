@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from edf_autograder.exercise import Environment
-from edf_autograder.kernel.course_env import SWITCH, CourseEnvError, build
+from edf_autograder.kernel.course_env import SWITCH, CourseEnvError, build, ready
 
 log = logging.getLogger(__name__)
 MODES = ("auto", "required", "off")
@@ -46,8 +47,9 @@ def mode() -> str:
     return wanted
 
 
-def prepare(env: Environment | None) -> Interpreter:
-    """The interpreter for `env`'s kernels, building its environment the first time."""
+def prepare(env: Environment | None, *, progress: Callable[[str], None] | None = None) -> Interpreter:
+    """The interpreter for `env`'s kernels, building its environment the first time (after
+    telling `progress`: it takes a minute or two)."""
     if env is None:
         return GRADERS
     listed = ", ".join(env.packages)
@@ -55,6 +57,8 @@ def prepare(env: Environment | None) -> Interpreter:
     if chosen == "off":
         return Interpreter(note=f"the grader's own ({SWITCH}=off): NOT the course's ({listed}); "
                                 "imports are not limited to it")
+    if progress is not None and ready(env) is None:
+        progress(f"building the course's environment ({listed}) from {env.lock.name}, once (pip; a minute or two) ...")
     try:
         built = build(env, retry=False)
     except CourseEnvError as exc:
@@ -64,6 +68,6 @@ def prepare(env: Environment | None) -> Interpreter:
         return Interpreter(note=f"the grader's own, NOT the course's ({exc}; {SWITCH}=required refuses "
                                 f"to grade without it): imports are not limited to {listed}, and what the "
                                 "grader lacks of it fails")
-    when = f"built now in {built.seconds:.0f} s" if built.now else f"built once in {built.seconds:.0f} s, reused"
+    when = f"built now in {built.seconds:.0f} s" if built.now else f"built once in {built.seconds:.0f} s"
     return Interpreter(built.python, f"the course's ({listed}, from {env.source}; {built.folder.name}, {when})",
                        env.packages, env.source)
