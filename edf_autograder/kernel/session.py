@@ -139,7 +139,7 @@ class KernelSession:
         # CPU seconds are a backstop for runaway processes; wall-clock limits come first
         cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
         self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu,
-                                                               python=self.interpreter.python)
+                                                           python=self.interpreter.python)
         # the kernel's own log lines (e.g. its TCP warning) are not the student's business,
         # nor may it write to the grader's terminal
         try:
