@@ -6,12 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from edf_autograder import runtime
-from edf_autograder.exercise import AnswerSheet, Exercise, Notebook, Tally
+from edf_autograder.exercise import AnswerSheet, Environment, Exercise, Notebook, Tally
 from edf_ex2 import data, figures, folder, key, local_data
 from edf_ex2.notebooks import IMAGE, PCL
 
 REFERENCE = folder("reference")
 RUNTIME = Path(runtime.__file__).with_name("edf.py")  # the course's EDF, faster (docs/performance.md)
+
+# The course's environment.yml (../shared/course-handout/) lists numpy, jupyterlab, scikit-image and
+# matplotlib; students' notebooks run there. jupyterlab is left out: it is the browser front end and
+# its server (jupyter_server, notebook stack, ~40 packages) that no kernel runs or notebook imports;
+# the kernel itself (ipykernel, IPython) is in the lock.
+COURSE_ENVIRONMENT = Environment(
+    packages=("numpy", "matplotlib", "scikit-image"),
+    lock=Path(__file__).with_name("course_environment.txt"),
+    source="the course's environment.yml",
+)
 
 ANSWER_SHEET = AnswerSheet(
     filename="pen_and_paper.toml",
@@ -68,6 +78,7 @@ EXERCISE = Exercise(
     # takes a few seconds on the bundled data (docs/reference-results.md)
     time_limits={"quick": (60, 300), "bundled": (120, 1200), "full": (900, 5400)},
     answers=ANSWER_SHEET,
+    environment=COURSE_ENVIRONMENT,
     figures=figures.collect,
     drawings=figures.DRAWINGS,
     tallies=tallies,

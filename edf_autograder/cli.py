@@ -18,9 +18,11 @@ def _data(args, exercise) -> dict:
 
 
 def _check(args) -> int:
+    from edf_autograder.kernel.interpreter import prepare
     from edf_autograder.pipeline import grade
     from edf_autograder.reports import text as report
 
+    prepare(args.exercise.environment, progress=lambda line: print(line, file=sys.stderr))  # says when it builds
     target = args.submission if len(args.submission) > 1 else args.submission[0]
     result = grade(target, exercise=args.exercise, quick=args.quick, data=_data(args, args.exercise))
     print(report.markdown(result) if args.format == "markdown" else report.text(result))
@@ -86,6 +88,24 @@ def _bundle(args) -> int:
     return 0
 
 
+def _env(args) -> int:
+    from edf_autograder.kernel import course_env
+
+    env = args.exercise.environment
+    if env is None:
+        print(f"{args.exercise.title} declares no course environment: its kernels run in the grader's own")
+        return 0
+    if args.action == "path":
+        print(course_env.location(env))
+        return 0
+    if not course_env.ready(env):
+        print(f"building the course's environment ({', '.join(env.packages)}) from {env.lock.name} ...", file=sys.stderr)
+    built = course_env.build(env)
+    took = f"built in {built.seconds:.1f} s" if built.now else f"already built (building it took {built.seconds:.1f} s)"
+    print(f"{built.folder}: {took}")
+    return 0
+
+
 def parser(exercise) -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="grader.py", description=f"Autograder for {exercise.title}")
     main.add_argument("--exercise", default=None,
@@ -140,6 +160,10 @@ def parser(exercise) -> argparse.ArgumentParser:
     x.add_argument("--decimal", choices=(".", ","), help="decimal separator (default: as the sheet writes numbers)")
     x.add_argument("--rescale", action="store_true", help="scale scores to the sheet's maximum grade")
     x.set_defaults(run=_export)
+
+    e = sub.add_parser("env", help="build the course's environment the kernels run in (once per lock), or print where")
+    e.add_argument("action", choices=("build", "path"))
+    e.set_defaults(run=_env)
 
     b = sub.add_parser("bundle", help="package the grader for Gradescope or GitHub Classroom")
     b.add_argument("target", choices=("gradescope", "github"))

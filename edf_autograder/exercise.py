@@ -97,6 +97,18 @@ class Drawing:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """The packages an exercise's notebooks may import: the course's own environment, which
+    kernels run in (built once per lock, apart from the grader's packages: kernel/course_env.py).
+    What `packages` depend on is importable too, as in the environment students create."""
+
+    packages: tuple[str, ...]   # distributions the course's environment file lists, e.g. "scikit-image"
+    lock: Path                  # pip requirements pinning every distribution, transitive ones too
+    source: str                 # where `packages` come from, named in messages, e.g. "the course's environment.yml"
+    kernel: tuple[str, ...] = ("ipykernel",)   # what running a notebook needs besides, pinned in the lock too
+
+
+@dataclass(frozen=True)
 class Exercise:
     name: str                                   # how it was asked for ("ex2", "module:NAME")
     title: str
@@ -111,6 +123,7 @@ class Exercise:
     known_copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> sha256 of other good copies
     time_limits: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # data kind -> (cell, notebook) s
     answers: AnswerSheet | None = None
+    environment: Environment | None = None      # None: kernels run in the grader's own environment
     figures: Callable[[Any], dict] | None = None     # evidence -> plain data for the drawings
     drawings: tuple[Drawing, ...] = ()
     tallies: Callable[[], tuple[Tally, ...]] = tuple

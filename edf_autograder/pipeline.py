@@ -23,7 +23,7 @@ from edf_autograder.evidence.capture import KernelCalls
 from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
-from edf_autograder.kernel import sandbox
+from edf_autograder.kernel import interpreter, sandbox
 
 
 def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = False, data: dict | None = None,
@@ -40,12 +40,13 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
     exercise = load(exercise)
     dataset = dataset or exercise.data(**(data or {}))
     cell, whole = exercise.limits(dataset.kind, quick=quick)
-    limits = {"cell_timeout": cell_timeout or cell, "notebook_timeout": notebook_timeout or whole}
+    python = interpreter.prepare(exercise.environment)  # builds the course's environment the first time
+    limits = {"cell_timeout": cell_timeout or cell, "notebook_timeout": notebook_timeout or whole, "interpreter": python}
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", exercise, dataset, quick=quick)
         ev = Evidence(quick=quick, dataset=dataset, plans=exercise.plans, files=exercise.files)
         ev.flags += staged.flags  # what intake could not decide alone (unsafe entries, two solved copies)
-        notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
+        notes = [f"Isolation: {sandbox.describe()}", f"Environment: {python.note}"] + list(staged.notes)
         with ExitStack() as kernels:
             present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]
             ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits)

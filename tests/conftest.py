@@ -1,6 +1,7 @@
 """Shared test setup: hypothesis profiles chosen by HYPOTHESIS_PROFILE, and the paths
 of the course's own files (used only by tests that skip when they are absent)."""
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,20 @@ settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_report_header(config):
+    """The course's environment, which every kernel of the suite runs in: built here once, before
+    xdist's workers start (they reuse it), or reused from an earlier session. $EDF_GRADER_ENVS
+    points at an existing cache of them; EDF_GRADER_COURSE_ENV=off runs kernels in the grader's."""
+    if hasattr(config, "workerinput"):
+        return None
+    from edf_autograder.kernel.interpreter import prepare
+    from edf_ex2.exercise import EXERCISE
+
+    started = time.monotonic()
+    note = prepare(EXERCISE.environment).note
+    return f"kernels' environment: {note}; {time.monotonic() - started:.1f} s in this session"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from edf_autograder.errors import DataError, SubmissionError
 from edf_autograder.exercise import Exercise, load
 from edf_autograder.intake.discover import Submission, discover, unpack
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
+from edf_autograder.kernel import interpreter
 from edf_autograder.pipeline import unusable
 from edf_autograder.reports import html
 from edf_autograder.reports.text import write_atomic
@@ -85,6 +86,9 @@ def grade_all(root: Path, out: Path, *, exercise: Exercise | str | None = None, 
     exercise, data = load(exercise), dict(data or {})
     dataset = exercise.data(**data)
     print(f"Data: {dataset.description}", file=sys.stderr)
+    # built here the first time, once, before the workers start (they reuse it)
+    python = interpreter.prepare(exercise.environment, progress=lambda line: print(line, file=sys.stderr))
+    print(f"Environment: {python.note}", file=sys.stderr)
     root = Path(root).resolve()  # absolute: workers may start elsewhere
     if root.is_file() and root.suffix.lower() == ".zip":  # an LMS's "download all" archive
         root = unpack(root, Path(out).resolve() / "download")

@@ -20,6 +20,8 @@ set -euo pipefail
 apt-get update && apt-get install -y python3 python3-pip python3-venv
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install /autograder/source/{wheel}
+# the course's environment students' kernels run in, built once into the image
+/autograder/venv/bin/edf-grader --exercise "{exercise}" env build
 """
 
 RUN = """\
@@ -56,7 +58,7 @@ def gradescope(out: Path, *, exercise: str | None = None, hidden_until_due: tupl
     with tempfile.TemporaryDirectory(prefix="edf-bundle-") as tmp:
         wheel = Path(wheel) if wheel else distribution.grader_wheel(Path(tmp))
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            for script, text in (("setup.sh", SETUP.format(wheel=wheel.name)), ("run_autograder", RUN)):
+            for script, text in (("setup.sh", SETUP.format(wheel=wheel.name, exercise=name)), ("run_autograder", RUN)):
                 info = zipfile.ZipInfo(script)
                 info.external_attr = 0o100755 << 16
                 zf.writestr(info, text)

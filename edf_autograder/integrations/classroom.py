@@ -56,6 +56,8 @@ jobs:
           python-version: "{python}"
       - name: Install the autograder
         run: python -m pip install "{harness}"
+      - name: Build the course's environment the notebooks run in
+        run: edf-grader --exercise "{exercise.load(name).name}" env build
       - name: Grade ({total:g} points; free-text items wait for a tutor)
         id: {RUNNER}
         run: |

@@ -320,6 +320,22 @@ def install(workdir):
     _sys.addaudithook(_audit)
 
 
+def name_missing_packages(notice):
+    """In the course's environment: an import of a package it lacks that fails a cell says
+    so in its message. Only what escapes a cell is touched, so `except ImportError` and
+    libraries probing for optional packages see the usual ModuleNotFoundError."""
+    from IPython import get_ipython
+
+    def explain(shell, etype, value, tb, tb_offset=None):
+        name = getattr(value, "name", None) or ""
+        if name and "." not in name and notice not in str(value):
+            value.msg = f"No module named {name!r}: `{name}` {notice}"
+            value.args = (value.msg,)
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+    get_ipython().set_custom_exc((ModuleNotFoundError,), explain)
+
+
 def _tampered(g):
     if not _BASE:
         return []

@@ -218,13 +218,19 @@ def _bwrap_base(root: bool, drop_uid: bool) -> list[str]:
 
 
 # -- what one kernel sees ------------------------------------------------------------
-def _python_paths() -> list[str]:
+def _python_paths(course: Path | None = None) -> list[str]:
     """Folders the kernel's interpreter needs, read-only: its prefixes, site-packages and
-    PYTHONPATH entries, never a folder holding the grader's repository."""
-    wanted = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, *site.getsitepackages()]
-    if site.ENABLE_USER_SITE:
-        wanted.append(site.getusersitepackages())
-    wanted += os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    PYTHONPATH entries, never a folder holding the grader's repository. A kernel in the
+    course's environment (`course`, a venv of the same base Python) sees that venv and the
+    base Python's standard library, none of the grader's packages."""
+    wanted = [sys.base_prefix, sys.base_exec_prefix]
+    if course is not None:
+        wanted.append(str(course))
+    else:
+        wanted += [sys.prefix, sys.exec_prefix, *site.getsitepackages()]
+        if site.ENABLE_USER_SITE:
+            wanted.append(site.getusersitepackages())
+        wanted += os.environ.get("PYTHONPATH", "").split(os.pathsep)
     secret = distribution.checkout()  # the whole repository (examples, tests); installed: see _grader_packages
     paths: list[str] = []
     for path in sorted({p for w in wanted if w and os.path.isdir(w) for p in (os.path.abspath(w), os.path.realpath(w))}):
@@ -242,10 +248,10 @@ def _grader_packages(mounted: list[str]) -> list[str]:
     return [str(f) for f in distribution.grader_folders() if any(f.is_relative_to(m) for m in mounted)]
 
 
-def _binds(workdir: Path, rundir: Path) -> list[str]:
+def _binds(workdir: Path, rundir: Path, course: Path | None = None) -> list[str]:
     args: list[str] = []
     made: set[str] = set()
-    python = _python_paths()
+    python = _python_paths(course)
     mounts = [("--ro-bind", p) for p in python] + [("--bind", str(rundir)), ("--bind", str(workdir))]
     for kind, path in mounts:
         for parent in reversed(Path(path).parents[:-1]):  # bwrap would make them 0700: root-only
@@ -304,13 +310,15 @@ def _hand_over(workdir: Path, exchange: Path, rundir: Path, uid: int) -> bool:
     return True
 
 
-def _environ(env: dict[str, str], mech: Mechanism, rundir: Path) -> dict[str, str]:
+def _environ(env: dict[str, str], mech: Mechanism, rundir: Path, course: bool = False) -> dict[str, str]:
     """An allow-list: the grader's tokens and paths stay out of the student's kernel."""
     kept = {k: v for k, v in env.items() if k in KEEP_ENV or k.startswith("LC_") or k.endswith("_NUM_THREADS")}
+    if course:  # the grader's own import paths stay out of the course's environment
+        kept.pop("PYTHONPATH", None)
     if mech.contained:
         kept.update(HOME="/tmp", TMPDIR="/tmp", USER="student", LOGNAME="student",
                     MPLCONFIGDIR=str(rundir / "mpl"))
-        if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
+        if not course and site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
             kept["PYTHONUSERBASE"] = site.getuserbase()
     else:
         kept.update({k: env[k] for k in ("HOME", "TMPDIR", "MPLCONFIGDIR") if k in env})
@@ -416,6 +424,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     client_factory = Type(CappedClient, klass=AsyncKernelClient)
     prefix: tuple[str, ...] = ()
+    python: Path | None = None   # the course environment's interpreter; None: the grader's own
     mech = Mechanism("off")
     uid: int | None = None
     rundir: Path | None = None
@@ -448,7 +457,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         return spec
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
-        return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if self.python is not None:  # the python3 spec names the grader's interpreter: run the course's
+            cmd[0] = str(self.python)
+        return [*self.prefix, *cmd]
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
@@ -457,7 +469,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def start_kernel(self, **kw) -> None:  # type: ignore[override]  # the async manager
         if self.mech.name != "off":
-            kw["env"] = _environ(kw.get("env") or dict(os.environ), self.mech, self.rundir)
+            kw["env"] = _environ(kw.get("env") or dict(os.environ), self.mech, self.rundir, self.python is not None)
         if self.mech.contained:
             kw["independent"] = True  # its parent is the sandbox's init: no parent polling
         await super().start_kernel(**kw)
@@ -489,29 +501,31 @@ def _sweep() -> None:
             continue
 
 
-def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float,
-                   memory: int | None = None) -> SandboxedKernelManager:
+def kernel_manager(workdir: Path, *, exchange: Path, cpu_seconds: float, memory: int | None = None,
+                   python: Path | None = None) -> SandboxedKernelManager:
     """A manager for one kernel working in `workdir` that writes probe results under `exchange`;
-    its process tree may hold `memory` bytes (default: $EDF_GRADER_MEMORY, else 4 GiB)."""
+    its process tree may hold `memory` bytes (default: $EDF_GRADER_MEMORY, else 4 GiB). `python`
+    is a course environment's interpreter (a venv of the grader's base Python), else the grader's."""
     mech = mechanism()
     memory = memory or memory_cap.cap_bytes()
     if mech.name == "off":
         km = SandboxedKernelManager(kernel_name="python3")
-        km.mech = mech
+        km.mech, km.python = mech, python
         return km
     _sweep()
     workdir = Path(workdir).absolute()
     rundir = Path(tempfile.mkdtemp(prefix=f"edf-kernel-{os.getpid()}-"))
     km = SandboxedKernelManager(kernel_name="python3", transport="ipc", ip=str(rundir / "k"),
                                 connection_file=str(rundir / "kernel.json"))
-    km.mech, km.rundir = mech, rundir
+    km.mech, km.rundir, km.python = mech, rundir, python
+    course = python.parent.parent if python is not None else None
     if mech.contained:
         _seed_font_cache(rundir / "mpl")
         uid = secrets.randbelow(UIDS[1] - UIDS[0]) + UIDS[0] if mech.as_root else None
         if uid is not None and not _hand_over(workdir, Path(exchange).absolute(), rundir, uid):
             uid = None
         km.uid = uid
-        km.prefix = (*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir), *_drop_uid(uid),
+        km.prefix = (*_bwrap_base(mech.as_root, uid is not None), *_binds(workdir, rundir, course), *_drop_uid(uid),
                      *_prlimit(cpu_seconds, own_count=uid is not None or not mech.as_root))
     elif mech.name == "unshare":
         hidden = _hide([str(f) for f in distribution.grader_folders()]) if mech.hides else []

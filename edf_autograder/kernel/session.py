@@ -25,6 +25,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from edf_autograder.errors import KernelCallError
 from edf_autograder.kernel import sandbox
 from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
+from edf_autograder.kernel.interpreter import GRADERS, Interpreter
 
 __all__ = ["GLOBALS", "CellRun", "KernelSession", "cell_name", "kernel_env", "last_line"]
 
@@ -55,9 +56,11 @@ def _close_thread_loop() -> None:
     asyncio.set_event_loop(None)
 
 
-def kernel_env(threads: int = 1) -> dict[str, str]:
-    """The kernel's environment: headless plots, a fixed hash seed, bounded BLAS threads."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}
+def kernel_env(threads: int = 1, *, course: bool = False) -> dict[str, str]:
+    """The kernel's environment: headless plots, a fixed hash seed, bounded BLAS threads; in the
+    course's environment none of the grader's import paths (also where no sandbox filters them)."""
+    grader_paths = ("PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "VIRTUAL_ENV") if course else ()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN")) and k not in grader_paths}
     env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         env[var] = str(threads)
@@ -80,7 +83,7 @@ class KernelSession:
     """One notebook's kernel, from its first cell to the last check that calls into it."""
 
     def __init__(self, nb: nbformat.NotebookNode, workdir: Path, *, cell_timeout: float,
-                 notebook_timeout: float, threads: int = 1, seed: int = 0):
+                 notebook_timeout: float, threads: int = 1, seed: int = 0, interpreter: Interpreter = GRADERS):
         self.nb = nb
         self.workdir = Path(workdir)
         # one exchange folder per notebook: both notebooks share the working folder
@@ -89,7 +92,8 @@ class KernelSession:
         self.deadline: float | None = None
         self.notebook_timeout = notebook_timeout
         self.seed = seed
-        self.env = kernel_env(threads)
+        self.interpreter = interpreter
+        self.env = kernel_env(threads, course=interpreter.python is not None)
         self.dead_reason = ""
         self._calls = 0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="kernel-session")
@@ -114,7 +118,8 @@ class KernelSession:
         self.exchange.mkdir(parents=True, exist_ok=True)
         # CPU seconds are a backstop for runaway processes; wall-clock limits come first
         cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
-        self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu)
+        self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu,
+                                                           python=self.interpreter.python)
         # the kernel's own log lines (e.g. its TCP warning) are not the student's business,
         # nor may it write to the grader's terminal
         try:
@@ -158,6 +163,7 @@ class KernelSession:
 
     def _inject(self) -> None:
         """Seed the kernel (hand-outs seed only some cells themselves) and load the probe module."""
+        notice = self.interpreter.import_notice()  # a failed import names the course's environment
         code = (
             "import sys as __s, types as __t, random as __r\n"
             "import numpy as __n\n"
@@ -166,7 +172,8 @@ class KernelSession:
             f"exec(compile({PROBE_SOURCE!r}, '<grader-probe>', 'exec'), __m.__dict__)\n"
             "__s.modules['_grader_probe'] = __m\n"
             f"__m.install({str(self.workdir)!r})\n"
-            "del __s, __t, __r, __n, __m\n"
+            + (f"__m.name_missing_packages({notice!r})\n" if notice else "")
+            + "del __s, __t, __r, __n, __m\n"
         )
         self._run_code(code, timeout=60)
 

@@ -15,7 +15,8 @@ from edf_ex2.exercise import REFERENCE
 
 from .harness import MECH, contained, limited, namespaced
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: the grader's code
+
 PROBE = "import os\nfor path in {paths!r}:\n    try:\n        {action}\n        print('reached', path)\n" \
         "    except OSError as exc:\n        print('refused', path, type(exc).__name__)\n"
 
