@@ -60,7 +60,8 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         tree = ast.parse(MAGIC.sub("", source))
     except SyntaxError:
         return set(ASSIGNED.findall(source)), set()
-    assigned, read = set(), set()
+    assigned: set[str] = set()
+    read: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (read if isinstance(node.ctx, ast.Load) else assigned).add(node.id)

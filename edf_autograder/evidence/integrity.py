@@ -4,7 +4,9 @@ changes points by itself; it shows in the feedback, review_queue.csv and the sum
 - "tamper": the notebook replaced functions of edf or numpy, or touched the grader's probe;
 - "mismatch": values the kernel reported disagree with the grader's own recomputation;
 - "sandbox": the sandbox refused or stopped something a notebook of this exercise does
-  not need (writing outside its folder, the network, new processes, memory or process limits).
+  not need (writing outside its folder, the network, new processes, memory or process limits);
+- "framework": the submission's own copy of a course file (edf.py) runs cells the course's makes
+  fail; the flag shows the diff and the score graded with the student's copy (`suggested`).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from edf_autograder.kernel.session import cell_name, last_line
 
-KINDS = ("tamper", "mismatch", "sandbox")
+KINDS = ("tamper", "mismatch", "sandbox", "framework")
 PROBE = re.compile(r"_grader_probe|sys\.addaudithook|sys\.audit\b")
 LIMIT_ERRORS = (
     (re.compile(r"MemoryError|Cannot allocate memory"), "ran out of the memory the sandbox allows"),
@@ -36,9 +38,13 @@ class Flag:
     message: str
     notebook: str = ""
     cell: int | None = None   # index in the notebook's cells
+    suggested: float | None = None  # points a tutor may give instead (a "framework" flag's second run)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if self.suggested is None:  # only the framework flag suggests points
+            del data["suggested"]
+        return data
 
 
 def _examples(items: list[str]) -> str:

@@ -24,8 +24,22 @@ def section_titles(record: dict) -> dict[str, str]:
     return titles
 
 
+def headlines(record: dict) -> list[str]:
+    """What a student reads first: a line to act on per changed course file, then each root
+    cause once (the items it took down point here instead of repeating it)."""
+    lines = [f"Course file: {line}" for line in record.get("advice") or []]
+    for cause in record.get("root_causes") or []:
+        followers = len(cause["followers"])
+        lines.append(f"Root cause: {cause['notebook']}, cell {cause['cell']} raised {cause['error']}")
+        if cause.get("line"):
+            lines.append(f"    at: {cause['line']}")
+        lines.append(f"    {followers} later cell{'s' if followers != 1 else ''} failed because of it; "
+                     "the items below that it left without evidence say so")
+    return lines
+
+
 def text(result: Result, *, verbose: bool = True) -> str:
-    lines = [f"Data: {result.dataset}"]
+    lines = [f"Data: {result.dataset}", *headlines(result.to_dict())]
     lines += [f"Note: {n}" for n in result.notes]
     for section, title in section_titles(result.to_dict()).items():
         items = [i for i in result.items if i.section == section]
@@ -56,6 +70,7 @@ def markdown(result: Result) -> str:
     title = result.exercise.get("title", "Autograder")
     head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
             f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
+    head += "".join(f"\n> {line.strip()}" for line in headlines(result.to_dict())) + "\n" if headlines(result.to_dict()) else ""
     return head + "\n" + "\n".join(rows) + "\n"
 
 
