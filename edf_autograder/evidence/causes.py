@@ -99,8 +99,9 @@ def find(nb, runs: list[CellRun]) -> list[RootCause]:
     for run in runs:
         assigned, read = _names(nb.cells[run.index].source)
         chain = None
-        if run.status == "not run" and chains and chains[-1].root.status == "dead kernel":
-            chain = chains[-1]
+        if run.status == "not run" and chains and chains[-1].root.status in ("dead kernel", "timeout"):
+            chain = chains[-1]  # the kernel stopped there: nothing after it ran
+            chain.followers.append(run.index)
         elif run.status in FAILED:
             chain = _followed(run, read, chains, last_set)
             if chain is None:

@@ -71,6 +71,7 @@ class OwnCopy:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["changes"] = [asdict(c) for c in self.changes]
         data["path"] = self.path.name
         data["summary"] = self.summary()
         return data

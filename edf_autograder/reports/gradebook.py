@@ -63,6 +63,7 @@ def write_grades(path: Path, records: list[dict]) -> None:
 
 
 FLAG = "flag:"  # review-queue rows of integrity flags: read by a person, never imported as scores
+TITLES = {"framework": "graded with the student's own course file: the suggested score (not imported)"}
 
 
 def handwritten_files(record: dict) -> list[str]:
@@ -84,8 +85,11 @@ def review_rows(records: list[dict]) -> list[dict]:
                   "files": files if i["section"] == section else [],
                   "file": " ".join(files) if i["section"] == section else ""}
                  for i in r["items"] if i["status"] == MANUAL]
-        rows += [{**who, "item": FLAG + f["kind"], "title": "integrity flag (no points)", "suggested": "",
-                  "max_points": "", "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
+        # a framework flag suggests the score graded with the student's own course file
+        rows += [{**who, "item": FLAG + f["kind"], "title": TITLES.get(f["kind"], "integrity flag (no points)"),
+                  "suggested": "" if f.get("suggested") is None else f["suggested"],
+                  "max_points": "" if f.get("suggested") is None else r.get("max_score", ""),
+                  "message": (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"],
                   "score": "", "comment": "", "files": [], "file": ""}
                  for f in r.get("flags", [])]
     return rows
