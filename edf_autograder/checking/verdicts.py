@@ -137,14 +137,14 @@ class Result:
             "dataset": self.dataset,
             "grader_version": self.grader_version,
             "duration": round(self.duration, 2),
+            "advice": self.advice,            # what a student reads first: before the items
+            "root_causes": self.root_causes,
             "notes": self.notes,
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
             "flags": self.flags,
             "answer_sheet": self.answer_sheet,
             "exercise": self.exercise,
-            "root_causes": self.root_causes,
-            "advice": self.advice,
             "own_files": self.own_files,
             "own_run": self.own_run,
         }

@@ -31,6 +31,7 @@ class RootCause:
     line: str = ""                 # the student's line that raised, as written
     followers: tuple[int, ...] = ()
     notebook: str = ""             # the notebook's file name (set by the pipeline)
+    status: str = "error"          # or "dead kernel", "timeout" (session.CellRun.status)
 
     @property
     def exception(self) -> str:
@@ -39,18 +40,22 @@ class RootCause:
     def cells(self) -> set[int]:
         return {self.cell, *self.followers}
 
+    def what(self, *, short: bool) -> str:
+        """"raised TypeError" (short) or "raised TypeError: ..." ; a dead kernel or a time limit as such."""
+        if self.status == "dead kernel":
+            return "ended the kernel" + ("" if short else f" ({self.error})")
+        if self.status == "timeout":
+            return "did not finish in time" + ("" if short else f" ({self.error})")
+        return f"raised {self.exception if short else self.error}"
+
     def pointer(self) -> str:
         """What an item that lacks evidence because of it says: one line."""
-        return f"it needed {cell_name(self.cell)}, which raised {self.exception} (the root cause, at the top of this report)"
-
-    def headline(self) -> str:
-        where = f"{self.notebook}, " if self.notebook else ""
-        return (f"{where}{cell_name(self.cell)} raised {self.error}" + (f" at `{self.line}`" if self.line else "")
-                + f"; {len(self.followers)} later cell{'s' if len(self.followers) != 1 else ''} failed because of it")
+        return f"it needed {cell_name(self.cell)}, which {self.what(short=True)} (the root cause, at the top of this report)"
 
     def to_dict(self) -> dict:
-        return {"notebook": self.notebook, "cell": self.cell + 1, "cell_index": self.cell, "error": self.error,
-                "exception": self.exception, "line": self.line, "followers": [c + 1 for c in self.followers]}
+        return {"notebook": self.notebook, "cell": self.cell + 1, "cell_index": self.cell, "status": self.status,
+                "error": self.error, "exception": self.exception, "what": self.what(short=False), "line": self.line,
+                "followers": [c + 1 for c in self.followers]}
 
 
 def _names(source: str) -> tuple[set[str], set[str]]:
@@ -112,7 +117,7 @@ def find(nb, runs: list[CellRun]) -> list[RootCause]:
         for name in assigned:
             last_set[name] = chain
     return [RootCause(c.root.index, last_line(c.root.error, c.root.status), _student_line(nb.cells[c.root.index]),
-                      tuple(c.followers)) for c in chains if c.followers]
+                      tuple(c.followers), status=c.root.status) for c in chains if c.followers]
 
 
 def _followed(run: CellRun, read: set[str], chains: list[_Chain], last_set: dict) -> _Chain | None:

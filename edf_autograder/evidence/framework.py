@@ -47,6 +47,17 @@ def _cells(fixed: dict[str, list[int]], shown: int = 4) -> str:
                      + (f" and {len(cells) - shown} more" if len(cells) > shown else "") for name, cells in fixed.items())
 
 
+def _flag(changed: list[OwnCopy], fixed: dict, own_run: dict, first: dict) -> Flag:
+    """For a tutor: the diff, the cells it decides, and both scores."""
+    diff = "; ".join(c.summary("the student's") for c in changed)
+    return Flag("framework", (
+        f"{diff}. With the course's file {sum(map(len, fixed.values()))} cells fail that run with the "
+        f"student's ({_cells(fixed)}). Graded with the student's file: {own_run['score']:g}/{own_run['max_score']:g} "
+        f"automatic points (suggested total {own_run['suggested_score']:g}), against {first['score']:g} with the "
+        "course's: the suggestion for a tutor; the automatic score stays the course file's."),
+        suggested=own_run["score"])
+
+
 def _cause(copy: OwnCopy, run, hits: dict) -> tuple[Change, str]:
     """The change that the failing cells use, and how a cell calls it."""
     for change in copy.changes:
@@ -94,17 +105,11 @@ def tell(own, run, own_run, used: dict, exercise) -> Told:
                         "root_causes": [c.to_dict() for c in own_run.causes],
                         "items": [{"id": i.id, "status": str(i.status), "points": i.points, "max_points": i.max_points,
                                    "message": i.message} for i in own_run.items]}
-        first = _scores(run)
-        diff = "; ".join(c.summary() for c in own.changed)
-        told.flags.append(Flag("framework", (
-            f"{diff}. With the course's file {sum(map(len, fixed.values()))} cells fail that run with the "
-            f"student's ({_cells(fixed)}). Graded with the student's file: "
-            f"{told.own_run['score']:g}/{told.own_run['max_score']:g} automatic points (suggested total "
-            f"{told.own_run['suggested_score']:g}), against {first['score']:g} with the course's: the suggestion "
-            "for a tutor; the automatic score stays the course file's."), suggested=told.own_run["score"]))
-    elif own_run is not None:
+        told.flags.append(_flag(own.changed, fixed, told.own_run, _scores(run)))
+    elif own_run is not None:  # the change is not why they fail: nothing to blame it for
         told.notes.append("the notebooks were graded with your own " + ", ".join(c.name for c in own.changed)
                           + " too: the cells that fail with the course's fail with yours as well")
+        return told
     for copy in own.changed:  # a line for each copy whose changes the failing cells use
         mine = own_files.suspects(copy.changed_names(), run.evidence)
         if mine:

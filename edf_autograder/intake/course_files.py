@@ -58,12 +58,12 @@ class OwnCopy:
     changes: tuple[Change, ...] = ()
     unreadable: str = ""          # why it does not parse (then nothing else is known)
 
-    def summary(self) -> str:
+    def summary(self, whose: str = "your") -> str:
         if self.unreadable:
-            return f"your {self.name} does not parse ({self.unreadable})"
+            return f"{whose} {self.name} does not parse ({self.unreadable})"
         if self.cosmetic:
-            return f"your {self.name} differs from the course's only in comments, docstrings and formatting"
-        return f"your {self.name} " + "; ".join(c.text() for c in self.changes)
+            return f"{whose} {self.name} differs from the course's only in comments, docstrings and formatting"
+        return f"{whose} {self.name} " + "; ".join(c.text() for c in self.changes)
 
     def changed_names(self) -> set[str]:
         """Names a notebook would use to reach what changed ("Input" for `Input.__init__`)."""

@@ -30,7 +30,8 @@ def headlines(record: dict) -> list[str]:
     lines = [f"Course file: {line}" for line in record.get("advice") or []]
     for cause in record.get("root_causes") or []:
         followers = len(cause["followers"])
-        lines.append(f"Root cause: {cause['notebook']}, cell {cause['cell']} raised {cause['error']}")
+        what = cause.get("what") or f"raised {cause['error']}"
+        lines.append(f"Root cause: {cause['notebook']}, cell {cause['cell']} {what}")
         if cause.get("line"):
             lines.append(f"    at: {cause['line']}")
         lines.append(f"    {followers} later cell{'s' if followers != 1 else ''} failed because of it; "
