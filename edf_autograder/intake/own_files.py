@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def prepare(own: OwnFiles, staged, folder: Path):
         return None
     shutil.copytree(staged.workdir, folder, symlinks=True)
     _put(own.changed, folder)
-    return replace(staged, workdir=folder)
+    # a run fills its notebooks' outputs in place: the second gets its own, the first keeps its evidence
+    return replace(staged, workdir=folder, notebooks={k: deepcopy(nb) for k, nb in staged.notebooks.items()})
 
 
 def _word(names: set[str]) -> re.Pattern | None:
