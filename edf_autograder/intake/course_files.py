@@ -145,11 +145,11 @@ def forms(source: str) -> tuple[str, ...]:
     return (f"{MODULE}={_hash(tree)}", *(f"{u.name}={u.digest}" for u in units(tree)))
 
 
-def _known(declared) -> tuple[set[str], list[set[str]]]:
-    """(every "name=hash" declared, the unit names of each declared copy)."""
+def _known(declared) -> tuple[set[str], set[str] | None]:
+    """(every "name=hash" declared, the unit names they cover; None when none are declared)."""
     pairs = set(declared)
     names = {p.partition("=")[0] for p in pairs if not p.startswith(MODULE + "=")}
-    return pairs, [names] if names else []
+    return pairs, names or None
 
 
 def compare(name: str, course: Path, student: Path, known: tuple[str, ...] = ()) -> OwnCopy:
@@ -159,7 +159,7 @@ def compare(name: str, course: Path, student: Path, known: tuple[str, ...] = ())
     except SyntaxError as exc:
         return OwnCopy(name, student, False, unreadable=f"line {exc.lineno}: {exc.msg}")
     theirs = parse(course.read_text(encoding="utf-8"))
-    pairs, copies = _known(known)
+    pairs, known_names = _known(known)
     if f"{MODULE}={_hash(mine)}" in pairs | {f"{MODULE}={_hash(theirs)}"}:
         return OwnCopy(name, student, True)
     # imports say nothing a student reads; a whole class added or removed is one change, not one per method
@@ -170,7 +170,7 @@ def compare(name: str, course: Path, student: Path, known: tuple[str, ...] = ())
         old = base.get(unit.name)
         if old is not None and old.digest == unit.digest or f"{unit.name}={unit.digest}" in pairs:
             continue
-        if old is None and any(unit.name in c for c in copies):
+        if old is None and known_names and unit.name in known_names:  # a good copy has it, differently
             changes.append(Change("code", unit.name, student=unit.shown))
         elif old is None:
             changes.append(Change("added", unit.name, student=unit.shown))
@@ -179,8 +179,9 @@ def compare(name: str, course: Path, student: Path, known: tuple[str, ...] = ())
         else:
             changes.append(Change("code", unit.name, student=unit.shown, course=old.shown))
     mine_names = {u.name for u in mine_units}
+    # what only the repository's copy has (not the course's original) is not missed by a student
     changes += [Change("removed", u.name, course=u.shown) for u in base.values()
-                if u.name not in mine_names and all(u.name in c for c in copies)]
+                if u.name not in mine_names and (known_names is None or u.name in known_names)]
     whole = {c.name for c in changes if c.what in ("added", "removed") and "." not in c.name}
     changes = [c for c in changes if c.name.split(".")[0] not in whole or "." not in c.name]
     return OwnCopy(name, student, False, tuple(changes))
