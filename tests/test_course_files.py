@@ -161,3 +161,60 @@ def test_a_lone_failure_and_an_unparsable_cell_are_no_root_causes():
     nb = notebook("x = 1", "y = (x", "print(x)")
     runs = [CellRun(0, "ok"), failed(nb, 1, "SyntaxError: '(' was never closed"), CellRun(2, "ok")]
     assert causes.find(nb, runs) == []
+
+
+# ---- what the report says (framework.tell), on runs made up of plain data -------------------
+
+def made_up_run(statuses: list[str], sources: list[str], score: float = 10):
+    from types import SimpleNamespace
+
+    from edf_autograder.checking.verdicts import PASS, ItemResult
+
+    nb = notebook(*sources)
+    evidence = SimpleNamespace(nb=nb, runs=[CellRun(i, s, "TypeError: boom" if s == "error" else "")
+                                            for i, s in enumerate(statuses)])
+    items = [ItemResult("1", "one", "1", score, 40, PASS, "", 0.0)]
+    return SimpleNamespace(evidence={"image": evidence}, items=items, causes=[])
+
+
+def told_for(tmp_path, policy: str, first, second=None):
+    from edf_autograder.evidence import framework
+
+    exercise = replace(EXERCISE, own_files=policy)
+    own = own_files.review(staged_with(tmp_path, COURSE.replace("def __init__(self):", "def __init__(self, v):")),
+                           exercise)
+    return framework.tell(own, first, second, {}, exercise)
+
+
+def test_a_change_the_failing_cells_do_not_use_is_a_note_only(tmp_path):
+    told = told_for(tmp_path, "suggest", made_up_run(["ok", "error"], ["x = 1", "1 / 0"]))
+    assert (told.advice, told.flags, told.own_run) == ([], [], {})
+    [note] = told.notes  # (this made-up edf.py lacks the rest of the course's: each is named)
+    assert note.startswith("your edf.py has `Input(v)` where the course's has `Input()`; has no `DT = np.float32`")
+    assert note.endswith("; the grader runs the course's, and your notebooks run with it")
+
+
+def test_a_second_run_that_fixes_nothing_blames_nothing(tmp_path):
+    cells = ["x = edf.Input(data)", "y = x"]
+    told = told_for(tmp_path, "suggest", made_up_run(["error", "error"], cells), made_up_run(["error", "error"], cells))
+    assert (told.advice, told.flags, told.own_run) == ([], [], {})
+    assert "fail with yours as well" in told.notes[0]
+
+
+def test_course_policy_tells_the_student_the_course_file_is_the_only_one(tmp_path):
+    told = told_for(tmp_path, "course", made_up_run(["error"], ["x = edf.Input(data)"]))
+    assert told.advice == ["your notebooks call `edf.Input(data)`; the course's `edf.py` has `Input()` (yours: "
+                           "`Input(v)`): restore the course's file and call `Input()` (the grader uses only the "
+                           "course's edf.py)"]
+    assert told.flags == [] and told.own_run == {}
+
+
+def test_a_fixing_second_run_is_the_suggestion_with_both_scores(tmp_path):
+    cells = ["x = edf.Input(data)", "y = x"]
+    told = told_for(tmp_path, "suggest", made_up_run(["error", "error"], cells, score=10),
+                    made_up_run(["ok", "ok"], cells, score=34))
+    [flag] = told.flags
+    assert (flag.kind, flag.suggested, told.own_run["score"]) == ("framework", 34, 34)
+    assert "cells 1, 2" in flag.message and "34/40" in flag.message and "against 10" in flag.message
+    assert told.advice[0].endswith("graded with your edf.py: 34/40 automatic points, a suggestion; your score is "
+                                   "the one with the course's file)")
