@@ -71,7 +71,9 @@ def markdown(result: Result) -> str:
     title = result.exercise.get("title", "Autograder")
     head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
             f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
-    head += "".join(f"\n> {line.strip()}" for line in headlines(result.to_dict())) + "\n" if headlines(result.to_dict()) else ""
+    top = headlines(result.to_dict())
+    if top:  # a quote block, a hard line break ("  ") after each line
+        head += "\n" + "  \n".join(f"> {line.strip()}" for line in top) + "\n"
     return head + "\n" + "\n".join(rows) + "\n"
 
 
