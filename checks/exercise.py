@@ -3,6 +3,7 @@ sheet, checks, figures and summary tables, declared once. Installed as the entry
 `ex2` of `edf_autograder.exercises`."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from edf_autograder import runtime
@@ -12,6 +13,7 @@ from edf_ex2.notebooks import IMAGE, PCL
 
 REFERENCE = folder("reference")
 RUNTIME = Path(runtime.__file__).with_name("edf.py")  # the course's EDF, faster (docs/performance.md)
+COURSE_COPIES = json.loads((REFERENCE / "course_copies.json").read_text(encoding="utf-8"))
 
 # The course's environment.yml (../shared/course-handout/) lists numpy, jupyterlab, scikit-image and
 # matplotlib; students' notebooks run there. jupyterlab is left out: it is the browser front end and
@@ -68,9 +70,10 @@ EXERCISE = Exercise(
     reference=REFERENCE,
     staged={"edf.py": RUNTIME, "mnist_loader.py": REFERENCE / "mnist_loader.py"},
     handout_files={"edf.py": REFERENCE / "edf.py", "mnist_loader.py": REFERENCE / "mnist_loader.py"},
-    # the course's own copies (../shared/course-handout/PROVENANCE.md): a student who hands them in is told nothing
-    known_copies={"edf.py": ("eabd144e27839ddeab8fd251ab93563378d373cf9a6a7b8a49dca332b16010ce",),
-                  "mnist_loader.py": ("0cf0c9c566610d89dd777fe60df1f3f73334abc60c9bb066c67d39cf539518a3",)},
+    # the course's own copies (../shared/course-handout/PROVENANCE.md): a student who hands them in is told
+    # nothing; a changed one is compared with them too (scripts/course_copies.py wrote their fingerprints)
+    known_copies={name: (copy["sha256"],) for name, copy in COURSE_COPIES.items()},
+    known_forms={name: tuple(copy["forms"]) for name, copy in COURSE_COPIES.items()},
     data=data.resolve,
     data_options={"data": "folder with the full MNIST IDX files (else $MNIST_DIR, else the bundled subset)",
                   "pcl": "point-cloud .npz to use (e.g. the course's own; else $PCL_DATASET, else the project's)"},

@@ -24,6 +24,7 @@ from edf_autograder.evidence.plan import NotebookPlan
 GROUP = "edf_autograder.exercises"
 SWITCH = "EDF_GRADER_EXERCISE"
 DEFAULT = "ex2"
+OWN_FILES = ("course", "suggest", "trust")  # policies for a submission's own hand-out files
 
 
 class ExerciseError(HarnessError):
@@ -121,6 +122,10 @@ class Exercise:
     data: Callable[..., Dataset]                # data(**options) -> the run's data
     data_options: Mapping[str, str] = field(default_factory=dict)  # command-line option -> help
     known_copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> sha256 of other good copies
+    known_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> course_files.forms() of them
+    # a submission's own copy of a hand-out file: "course" (never used), "suggest" (graded
+    # a second time with it when the course's makes cells fail: a tutor's suggestion), "trust" (graded with it)
+    own_files: str = "suggest"
     time_limits: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # data kind -> (cell, notebook) s
     answers: AnswerSheet | None = None
     environment: Environment | None = None      # None: kernels run in the grader's own environment
@@ -129,6 +134,10 @@ class Exercise:
     tallies: Callable[[], tuple[Tally, ...]] = tuple
     # the data a student's hand-out folder holds, as its notebooks read it (the in-notebook self-check)
     local_data: Callable[[Path], Dataset] | None = None
+
+    def __post_init__(self) -> None:
+        if self.own_files not in OWN_FILES:
+            raise ExerciseError(f"{self.name}: own_files = {self.own_files!r}; expected one of {', '.join(OWN_FILES)}")
 
     def checks(self) -> list[Check]:
         """Every item, in the order of `check_modules`, each in its section."""

@@ -1,8 +1,10 @@
 """`grade(submission) -> Result`: the one call every user path shares.
 
 The pipeline, in order: load the exercise -> resolve its data -> stage the submission ->
-run its notebooks, capturing evidence -> read the answer sheet -> run every check (some
-call into the still-running kernels) -> collect the figures -> the Result.
+compare its own copies of the course's files -> run its notebooks, capturing evidence ->
+read the answer sheet -> run every check (some call into the still-running kernels) ->
+collect the figures -> (when the course's file made cells fail that use what a student's
+copy changes: the same again with the student's file, for a tutor) -> the Result.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import shutil
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -19,9 +22,13 @@ from edf_autograder.answers.sheet import AnswerFile, load_answers
 from edf_autograder.checking.evidence import Evidence
 from edf_autograder.checking.run import run_item
 from edf_autograder.checking.verdicts import ERROR, ItemResult, Result
+from edf_autograder.evidence import framework
 from edf_autograder.evidence.capture import KernelCalls
+from edf_autograder.evidence.causes import RootCause
+from edf_autograder.evidence.integrity import Flag
 from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
+from edf_autograder.intake import own_files
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
 from edf_autograder.kernel import interpreter, sandbox
 
@@ -42,38 +49,70 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
     cell, whole = exercise.limits(dataset.kind, quick=quick)
     python = interpreter.prepare(exercise.environment)  # builds the course's environment the first time
     limits = {"cell_timeout": cell_timeout or cell, "notebook_timeout": notebook_timeout or whole, "interpreter": python}
+    options = {"quick": quick, "dataset": dataset, "limits": limits, "parallel": parallel}
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", exercise, dataset, quick=quick)
-        ev = Evidence(quick=quick, dataset=dataset, plans=exercise.plans, files=exercise.files)
-        ev.flags += staged.flags  # what intake could not decide alone (unsafe entries, two solved copies)
-        notes = [f"Isolation: {sandbox.describe()}", f"Environment: {python.note}"] + list(staged.notes)
-        with ExitStack() as kernels:
-            present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]
-            ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits)
-            for notebook in exercise.notebooks:  # in the exercise's order, whichever finished first
-                kind = notebook.kind
-                if kind not in ran:
-                    ev.notebooks[kind], ev.missing_notebook[kind] = None, staged.problems[kind]
-                    ev.calls[kind] = KernelCalls(None, staged.problems[kind])
-                    continue
-                kernels.enter_context(ran[kind].kernels)
-                ev.notebooks[kind], ev.calls[kind] = ran[kind].evidence, ran[kind].calls
-                notes += ran[kind].notes
-                ev.flags += ran[kind].flags
-                if keep_notebooks is not None:
-                    _keep(staged.notebooks[kind], keep_notebooks / notebook.filename)
-            notes += _answers(ev, staged, exercise)
-            items = [run_item(chk, ev) for chk in exercise.checks()]
-            figures = exercise.figures(ev) if exercise.figures else {}
+        own = own_files.review(staged, exercise)
+        second = own_files.prepare(own, staged, Path(tmp) / "work-own")
+        run = _run(staged, exercise, keep_notebooks=keep_notebooks, **options)
+        # the course's file made cells fail that use what the student's copy changes: grade theirs too
+        used = own_files.suspects(own.names(), run.evidence) if second is not None else {}
+        own_run = _run(second, exercise, **options) if used else None
         if keep_notebooks is not None:  # the batch links handwritten answers from the feedback page
             for path in staged.handwritten:
                 _keep_file(path, keep_notebooks / HANDWRITTEN_FOLDER / path.name)
-    return Result(str(submission), items, dataset.description, __version__, notes,
-                  time.monotonic() - started, figures, [f.to_dict() for f in ev.flags],
-                  {"file": staged.answers.name if staged.answers else None,
-                   "handwritten": [p.name for p in staged.handwritten],
-                   "section": exercise.answers.section if exercise.answers else None},
-                  exercise.describe())
+    told = framework.tell(own, run, own_run, used, exercise)
+    notes = ([f"Isolation: {sandbox.describe()}", f"Environment: {python.note}"] + list(staged.notes) + own.notes
+             + told.notes + run.notes)
+    result = Result(str(submission), run.items, dataset.description, __version__, notes,
+                    time.monotonic() - started, run.figures, [f.to_dict() for f in staged.flags + run.flags + told.flags],
+                    {"file": staged.answers.name if staged.answers else None,
+                     "handwritten": [p.name for p in staged.handwritten],
+                     "section": exercise.answers.section if exercise.answers else None},
+                    exercise.describe())
+    result.root_causes = [c.to_dict() for c in run.causes]
+    result.advice, result.own_files, result.own_run = told.advice, told.files, told.own_run
+    return result
+
+
+@dataclass
+class Run:
+    """One graded run of a submission's notebooks: what a Result is made of."""
+
+    items: list[ItemResult]
+    figures: dict
+    flags: list[Flag]
+    notes: list[str]
+    causes: list[RootCause]
+    evidence: dict = field(default_factory=dict)   # kind -> NotebookEvidence of the notebooks that ran
+
+
+def _run(staged, exercise: Exercise, *, quick: bool, dataset, limits: dict, parallel: bool,
+         keep_notebooks: Path | None = None) -> Run:
+    """Run the notebooks of a staged folder, read the answer sheet, run every check."""
+    ev = Evidence(quick=quick, dataset=dataset, plans=exercise.plans, files=exercise.files)
+    notes: list[str] = []
+    causes: list[RootCause] = []
+    with ExitStack() as kernels:
+        present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]
+        ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits)
+        for notebook in exercise.notebooks:  # in the exercise's order, whichever finished first
+            kind = notebook.kind
+            if kind not in ran:
+                ev.notebooks[kind], ev.missing_notebook[kind] = None, staged.problems[kind]
+                ev.calls[kind] = KernelCalls(None, staged.problems[kind])
+                continue
+            kernels.enter_context(ran[kind].kernels)
+            ev.notebooks[kind], ev.calls[kind] = ran[kind].evidence, ran[kind].calls
+            notes += ran[kind].notes
+            ev.flags += ran[kind].flags
+            causes += [replace(c, notebook=notebook.filename) for c in ran[kind].evidence.causes]
+            if keep_notebooks is not None:
+                _keep(staged.notebooks[kind], keep_notebooks / notebook.filename)
+        notes += _answers(ev, staged, exercise)
+        items = [run_item(chk, ev) for chk in exercise.checks()]
+        figures = exercise.figures(ev) if exercise.figures else {}
+    return Run(items, figures, ev.flags, notes, causes, {k: r.evidence for k, r in ran.items()})
 
 
 def unusable(submission: str, exercise: Exercise, dataset: str, why: str) -> Result:

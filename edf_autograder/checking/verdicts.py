@@ -100,6 +100,10 @@ class Result:
     flags: list[dict] = field(default_factory=list)  # integrity flags for a person (integrity.Flag)
     answer_sheet: dict = field(default_factory=dict)  # {"file": name or None, "handwritten": [names]}
     exercise: dict = field(default_factory=dict)  # name, title, sections (Exercise.describe())
+    root_causes: list[dict] = field(default_factory=list)  # failing cells others follow from (causes.RootCause)
+    advice: list[str] = field(default_factory=list)  # one line each a student can act on, at the top
+    own_files: list[dict] = field(default_factory=list)  # the submission's changed course files (course_files.OwnCopy)
+    own_run: dict = field(default_factory=dict)  # graded with the student's own files: a tutor's suggestion
 
     @property
     def max_score(self) -> float:
@@ -133,12 +137,16 @@ class Result:
             "dataset": self.dataset,
             "grader_version": self.grader_version,
             "duration": round(self.duration, 2),
+            "advice": self.advice,            # what a student reads first: before the items
+            "root_causes": self.root_causes,
             "notes": self.notes,
             "items": [asdict(i) for i in self.items],
             "figures": self.figures,
             "flags": self.flags,
             "answer_sheet": self.answer_sheet,
             "exercise": self.exercise,
+            "own_files": self.own_files,
+            "own_run": self.own_run,
         }
 
 
@@ -150,4 +158,6 @@ def result_from_record(record: dict) -> Result:
         item.status = Status(item.status)
     return Result(record["submission"], items, record.get("dataset", ""), record.get("grader_version", ""),
                   list(record.get("notes", [])), record.get("duration", 0.0), record.get("figures", {}),
-                  list(record.get("flags", [])), record.get("answer_sheet", {}), record.get("exercise", {}))
+                  list(record.get("flags", [])), record.get("answer_sheet", {}), record.get("exercise", {}),
+                  list(record.get("root_causes", [])), list(record.get("advice", [])),
+                  list(record.get("own_files", [])), dict(record.get("own_run") or {}))

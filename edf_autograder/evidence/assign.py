@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from edf_autograder.errors import EvidenceMissing
+from edf_autograder.evidence import causes
 from edf_autograder.evidence.capture import NotebookEvidence, Snapshot
 from edf_autograder.evidence.graph import Graph
 from edf_autograder.evidence.plan import GraphSlot, NotebookPlan, Sweep
-from edf_autograder.kernel.cells import cell_name, last_line
+from edf_autograder.kernel.cells import cell_name
 
 
 def layers_text(layers) -> str:
@@ -112,9 +113,8 @@ class _Assigner:
         other subtasks (so a student sees why nothing new came out)."""
         parts = []
         for run in self.ev.runs:
-            if _between(run.index, start, end) and run.status != "ok":
-                verb = "raised" if run.status == "error" else "ended:"
-                parts.append(f"{cell_name(run.index)} {verb} {run.outcome()}")
+            if _between(run.index, start, end) and run.status not in ("ok", "not run"):
+                parts.append(causes.story(run, self.ev.causes))
         for snap in self.ev.snapshots:
             if snap.problem and _between(snap.cell, start, end):
                 parts.append(f"the grader could not read the kernel after {cell_name(snap.cell)} ({snap.problem})")
@@ -222,8 +222,7 @@ class _Assigner:
         text = f"no cell filled `{sweep.lists[1]}` with a {node} MLP"
         related = [run for run in self.ev.runs if run.status == "error"
                    and any(n in self.ev.nb.cells[run.index].source for n in sweep.lists)]
-        story = "; ".join(f"{cell_name(r.index)} raised {last_line(r.error, 'an error')}"
-                          for r in related)
+        story = "; ".join(dict.fromkeys(causes.story(r, self.ev.causes) for r in related))
         if self.ev.dead:
             story = "; ".join(filter(None, [story, self.ev.dead.removeprefix("not run: ")]))
         return text + (f": {story}" if story else "")
@@ -265,8 +264,7 @@ class _Assigner:
             tried = [run for run in self.ev.runs if run.status != "ok"
                      and (f"class {name}" in self.ev.nb.cells[run.index].source
                           or f"def {name}" in self.ev.nb.cells[run.index].source)]
-            why = "; ".join(f"{cell_name(r.index)} raised {r.outcome()}"
-                            for r in tried)
+            why = "; ".join(dict.fromkeys(causes.story(r, self.ev.causes) for r in tried))
             self.ev.missing[key] = f"`{name}` is not defined in the notebook" + (f" ({why})" if why else "")
 
     def run(self) -> None:
@@ -282,4 +280,5 @@ def assign(plan: NotebookPlan, evidence: NotebookEvidence) -> None:
     """Fill `evidence.captures` and `evidence.missing` for every key of the plan."""
     evidence.captures.clear()
     evidence.missing.clear()
+    evidence.causes = causes.find(evidence.nb, evidence.runs)
     _Assigner(plan, evidence).run()

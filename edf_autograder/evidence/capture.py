@@ -62,6 +62,7 @@ class NotebookEvidence:
     dead: str = ""                                            # why the kernel stopped early
     replay: str = ""                                          # what was re-run after it stopped
     stashed: list[str] = field(default_factory=list)          # definitions kept for later calls
+    causes: list = field(default_factory=list)                # causes.RootCause: failures others follow from
 
 
 def _read_snapshot(session: Session, plan: NotebookPlan, run: CellRun) -> Snapshot:

@@ -7,6 +7,8 @@ changes points by itself; it shows in the feedback, review_queue.csv and the sum
   not need (writing outside its folder, the network, new processes, memory or process limits);
 - "intake": the submission's files: archive entries skipped as unsafe, two copies of one
   notebook that both hold work, a notebook holding parts of several (intake/).
+- "framework": the submission's own copy of a course file (edf.py) runs cells the course's makes
+  fail; the flag shows the diff and the score graded with the student's copy (`suggested`).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 from edf_autograder.kernel.cells import cell_name, last_line
 
-KINDS = ("tamper", "mismatch", "sandbox", "intake")
+KINDS = ("tamper", "mismatch", "sandbox", "intake", "framework")
 PROBE = re.compile(r"_grader_probe|sys\.addaudithook|sys\.audit\b")
 LIMIT_ERRORS = (
     (re.compile(r"MemoryError|Cannot allocate memory"), "ran out of the memory the sandbox allows"),
@@ -38,9 +40,13 @@ class Flag:
     message: str
     notebook: str = ""
     cell: int | None = None   # index in the notebook's cells
+    suggested: float | None = None  # points a tutor may give instead (a "framework" flag's second run)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if self.suggested is None:  # only the framework flag suggests points
+            del data["suggested"]
+        return data
 
 
 def _examples(items: list[str]) -> str:

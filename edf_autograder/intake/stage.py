@@ -2,8 +2,8 @@
 out in a fresh working folder beside the grader's own files and the data.
 
 A submission is a folder, a .zip, or notebook/answer files given directly. Its own copies
-of the files the grader stages (the framework, a loader, the data) are never used; the
-report says when they differ from the course's.
+of the files the course hands out (the framework, a loader) are kept aside when they differ
+from the course's; the exercise's policy says whether a run uses them (`own_files.py`).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ class Staged:
     handwritten: list[Path] = field(default_factory=list)  # kept copies, safe names
     notes: list[str] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)  # for a person: unsafe entries, a close call between copies
+    own_copies: dict[str, Path] = field(default_factory=dict)  # hand-out file name -> the submission's changed copy
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -107,8 +108,8 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
                                 "(put the notebooks in one zip)")
         elif path.name in exercise.handout_files:
             known = {_digest(exercise.handout_files[path.name]), *exercise.known_copies.get(path.name, ())}
-            if _digest(path) not in known:
-                staged.notes.append(f"your {path.name} differs from the course's; it was not used (the grader uses its own)")
+            if _digest(path) not in known:  # what differs, and whether it is used: intake/own_files.py
+                staged.own_copies.setdefault(path.name, path)
     _skipped(unsafe, staged)
     notebooks.place(found, staged, exercise, read_notebook)
     for kind, name in names.items():

@@ -63,6 +63,7 @@ def write_grades(path: Path, records: list[dict]) -> None:
 
 
 FLAG = "flag:"  # review-queue rows to read (integrity flags, no automatic grade), never imported as scores
+TITLES = {"framework": "graded with the student's own course file: the suggested score (not imported)"}
 
 
 def handwritten_files(record: dict) -> list[str]:
@@ -88,8 +89,11 @@ def review_rows(records: list[dict]) -> list[dict]:
                  for i in r["items"] if i["status"] in (MANUAL, ERROR)]
         if why := ungraded(r):
             rows.append(_reading_row(who, "ungraded", "no automatic grade (no points)", why))
-        rows += [_reading_row(who, f["kind"], "integrity flag (no points)",
-                              (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"])
+        # a framework flag suggests the score graded with the student's own course file
+        rows += [{**_reading_row(who, f["kind"], TITLES.get(f["kind"], "integrity flag (no points)"),
+                                 (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"]),
+                  **({} if f.get("suggested") is None else {"suggested": f["suggested"],
+                                                            "max_points": r.get("max_score", "")})}
                  for f in r.get("flags", [])]
     return rows
 

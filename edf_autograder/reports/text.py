@@ -24,8 +24,23 @@ def section_titles(record: dict) -> dict[str, str]:
     return titles
 
 
+def headlines(record: dict) -> list[str]:
+    """What a student reads first: a line to act on per changed course file, then each root
+    cause once (the items it took down point here instead of repeating it)."""
+    lines = [f"Course file: {line}" for line in record.get("advice") or []]
+    for cause in record.get("root_causes") or []:
+        followers = len(cause["followers"])
+        what = cause.get("what") or f"raised {cause['error']}"
+        lines.append(f"Root cause: {cause['notebook']}, cell {cause['cell']} {what}")
+        if cause.get("line"):
+            lines.append(f"    at: {cause['line']}")
+        lines.append(f"    {followers} later cell{'s' if followers != 1 else ''} failed because of it; "
+                     "the items below that it left without evidence say so")
+    return lines
+
+
 def text(result: Result, *, verbose: bool = True) -> str:
-    lines = [f"Data: {result.dataset}"]
+    lines = [f"Data: {result.dataset}", *headlines(result.to_dict())]
     lines += [f"Note: {n}" for n in result.notes]
     for section, title in section_titles(result.to_dict()).items():
         items = [i for i in result.items if i.section == section]
@@ -56,6 +71,9 @@ def markdown(result: Result) -> str:
     title = result.exercise.get("title", "Autograder")
     head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
             f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
+    top = headlines(result.to_dict())
+    if top:  # a quote block, a hard line break ("  ") after each line
+        head += "\n" + "  \n".join(f"> {line.strip()}" for line in top) + "\n"
     return head + "\n" + "\n".join(rows) + "\n"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.handout import course, faulty, given, helpers, merged
+from tests.handout import course, faulty, given, helpers, merged, own_files
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER_FILE = ROOT / "reference" / "pen_and_paper.toml"  # the answer format, not a notebook
@@ -33,15 +33,20 @@ VARIANTS = {
     "one_sided_numdiff": faulty.one_sided_numdiff,
     "no_hidden_2_3c": faulty.no_hidden_2_3c,
     "three_faults": faulty.three_faults,
+    "own_edf_input_value": own_files.input_takes_value,
+    "own_edf_cosmetic": own_files.cosmetic_edf,
+    "data_path_fails": own_files.data_path_fails,
 }
 
 
 def write_submission(name: str, handout: Path, dest: Path, **options) -> Path:
     """Write submission `name` (a style or a variant) into the folder `dest`."""
     build = STYLES.get(name) or VARIANTS[name]
-    pcl, image = build(handout, **options)
+    pcl, image, *files = build(handout, **options)  # a build may add files: {name: text}
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
+    for filename, text in (files[0] if files else {}).items():
+        (dest / filename).write_text(text, encoding="utf-8")
     (dest / course.PCL).write_text(course.dumps(pcl), encoding="utf-8")
     (dest / course.IMAGE).write_text(course.dumps(image), encoding="utf-8")
     shutil.copyfile(ANSWER_FILE, dest / "pen_and_paper.toml")
