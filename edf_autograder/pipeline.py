@@ -25,7 +25,7 @@ from edf_autograder.evidence.integrity import Flag, tamper_note
 from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
-from edf_autograder.kernel import sandbox
+from edf_autograder.kernel import launch
 
 
 def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = False, data: dict | None = None,
@@ -46,7 +46,7 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", exercise, dataset, quick=quick)
         ev = Evidence(quick=quick, dataset=dataset, plans=exercise.plans, files=exercise.files)
-        notes = [f"Isolation: {sandbox.describe()}"] + list(staged.notes)
+        notes = [f"Isolation: {launch.describe()}"] + list(staged.notes)
         with ExitStack() as kernels:
             present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]
             ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits)
