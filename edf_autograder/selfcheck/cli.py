@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -53,8 +52,17 @@ def check(*submission, root: Path | None = None, json_path=None, junit=None, mar
         from edf_autograder.reports.junit import junit_xml
         report.write_atomic(Path(junit), junit_xml(result.to_dict()))
     if classroom:
-        report.write_atomic(Path(classroom), classroom_payload(json.loads(json.dumps(result.to_dict())), exercise))
+        report.write_atomic(Path(classroom), classroom_payload(result.to_dict(), exercise))
     return result
+
+
+def _unusable_payload(path: Path, why: str) -> None:
+    from edf_autograder.pipeline import unusable
+    from edf_autograder.reports.text import write_atomic
+    from edf_autograder.selfcheck.manifest import load
+
+    exercise = load(_root())
+    write_atomic(path, classroom_payload(unusable("submission", exercise, "", why).to_dict(), exercise))
 
 
 def main(argv=None) -> int:
@@ -71,6 +79,8 @@ def main(argv=None) -> int:
                        classroom=args.classroom)
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.classroom:  # Classroom still gets a readable zero, item by item
+            _unusable_payload(args.classroom, str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
