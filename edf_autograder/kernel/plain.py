@@ -5,11 +5,23 @@ whose manager extends this one. `launch` chooses between the two.
 """
 from __future__ import annotations
 
+import os
+
 from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import Type
 
 from edf_autograder.kernel.output_cap import CELL_OUTPUT, CappedClient, MiB
+
+# A kernel's environment is an allow-list, as the sandbox's: the grader's tokens stay out, and
+# so do a machine's BLAS settings (OPENBLAS_CORETYPE picks other kernels, and a diverging
+# training run then ends elsewhere): the kit's kernels see what the grader's see.
+KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "MPLBACKEND", "PYTHONHASHSEED",
+            "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONPATH", "LD_LIBRARY_PATH")
+OWN = ("HOME", "TMPDIR", "MPLCONFIGDIR")
+# what Python, ZMQ and matplotlib need on Windows (names there are upper case)
+WINDOWS = ("SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "TEMP", "TMP", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
+           "PROGRAMDATA", "USERNAME", "HOMEDRIVE", "HOMEPATH")
 
 
 class PlainKernelManager(AsyncKernelManager):
@@ -18,6 +30,14 @@ class PlainKernelManager(AsyncKernelManager):
 
     client_factory = Type(CappedClient, klass=AsyncKernelClient)
     running = ""  # what the kernel runs now ("cell 4"): the sandbox's events name it
+
+    def kernel_environ(self, env: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in env.items() if k in KEEP_ENV + OWN + WINDOWS or k.startswith("LC_")
+                or k.endswith("_NUM_THREADS")}
+
+    async def start_kernel(self, **kw) -> None:  # type: ignore[override]  # the async manager
+        kw["env"] = self.kernel_environ(kw.get("env") or dict(os.environ))
+        await super().start_kernel(**kw)
 
     def events(self) -> list[str]:
         return []

@@ -39,7 +39,7 @@ from pathlib import Path
 from edf_autograder.errors import HarnessError
 from edf_autograder.kernel import memory_cap
 from edf_autograder.kernel.output_cap import CELL_OUTPUT, MAX_MESSAGE  # noqa: F401  (this module's budget, as before)
-from edf_autograder.kernel.plain import PlainKernelManager
+from edf_autograder.kernel.plain import KEEP_ENV, PlainKernelManager
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,6 @@ LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core":
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
 UIDS = (1_500_000_000, 1_600_000_000)  # one unused uid per kernel, so RLIMIT_NPROC counts only it
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "MPLBACKEND", "PYTHONHASHSEED",
-            "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONPATH", "LD_LIBRARY_PATH")
 
 
 class SandboxError(HarnessError):
@@ -341,9 +339,10 @@ class SandboxedKernelManager(PlainKernelManager):
         if self.uid is not None:
             os.chown(self.connection_file, self.uid, self.uid)
 
+    def kernel_environ(self, env: dict[str, str]) -> dict[str, str]:
+        return env if self.mech.name == "off" else _environ(env, self.mech, self.rundir)
+
     async def start_kernel(self, **kw) -> None:  # type: ignore[override]  # the async manager
-        if self.mech.name != "off":
-            kw["env"] = _environ(kw.get("env") or dict(os.environ), self.mech, self.rundir)
         if self.mech.contained:
             kw["independent"] = True  # its parent is the sandbox's init: no parent polling
         await super().start_kernel(**kw)
