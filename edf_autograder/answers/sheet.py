@@ -147,7 +147,7 @@ def expression(value, variables: tuple, *, item: str) -> Expression:
 
 def numbers(value, count: int, *, item: str) -> list[Fraction]:
     """`count` numbers as people write them: 12.5, "25/2", [-3, 7], ["7/3", "1/3"], "(-3, 7)",
-    "[7/3, 1/3]", "(-6; -1)", "-3, 7", "(2,333; 0,333)", "A = (2.333, 0.333)"."""
+    "[7/3, 1/3]", "(-6; -1)", "-3, 7", "(5,25; 0,75)", "A = (5.25, 0.75)"."""
     parts = _split(value) if isinstance(value, str) else value if isinstance(value, list) else [value]
     while len(parts) == 1 and isinstance(parts[0], list):  # [[-3, 7]]
         parts = parts[0]
@@ -162,7 +162,7 @@ def _one(part, item: str) -> Fraction:
     if isinstance(part, str):
         return number(part, item=item)
     if isinstance(part, (int, float)) and not isinstance(part, bool) and math.isfinite(part):
-        return Fraction(repr(part))  # 12.345 exactly as written, not its binary neighbour
+        return Fraction(repr(part))  # 10.125 exactly as written, not its binary neighbour
     raise WrongKind(f"{item}: {part!r} is not a number")
 
 
@@ -177,7 +177,7 @@ def _split(text: str) -> list[str]:
             return [p.strip() for p in _top_level_split(text, separator)]
     words = text.split()
     if len(words) > 1 and all(re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", w) for w in words):
-        return words  # [2.333 0.333], as numpy prints
+        return words  # [5.25 0.75], as numpy prints
     return [text]
 
 

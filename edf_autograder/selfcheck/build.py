@@ -152,7 +152,7 @@ Linux, macOS or Windows), from this folder:
     pip install --find-links . {wheel}
 
 (with the other wheels of this folder beside it, `pip install --no-index --find-links . edf-selfcheck`
-needs no network). Then, in the folder with your notebooks and pen_and_paper.toml:
+needs no network). Then, in the folder with your notebooks and answer files:
 
     edf-selfcheck .
 
