@@ -99,7 +99,7 @@ class Drawing:
 
 @dataclass(frozen=True)
 class Kit:
-    """What of an exercise students may have: their self-check kit (`edf_autograder.selfcheck`).
+    """What of an exercise students may have: their self-check kit (`edf_autograder.kit`).
     An allow-list: the kit carries these modules of the exercise and the files `data` writes,
     nothing else; each public item's module must be one of them (the build checks)."""
 

@@ -132,6 +132,6 @@ def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False, k
         (outdir / exercise.answers.filename).write_text(blank_answer_file(exercise.answers), encoding="utf-8")
         written.append(outdir / exercise.answers.filename)
     if kit and exercise.kit is not None:
-        from edf_autograder.selfcheck.build import build
+        from edf_autograder.kit.build import build
         written += build(outdir / KIT_FOLDER, exercise=exercise, wheels=wheels)
     return written

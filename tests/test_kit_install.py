@@ -13,7 +13,7 @@ import yaml
 
 from edf_autograder.integrations import classroom
 from edf_ex2.exercise import EXERCISE
-from tests.selfcheck_runs import ROOT, bin_dir, grader_quick, install_offline, make_venv, offline_env, released, run_kit, verdicts
+from tests.kit_runs import ROOT, bin_dir, grader_quick, install_offline, make_venv, offline_env, released, run_kit, verdicts
 
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir() and "never_finishes" not in p.name)
 DEFAULT = "fails_2_3d_relu_backward"  # the others' equality is `slow`
@@ -52,13 +52,13 @@ def kit_results(kit_python, tmp_path_factory):
 
 def test_the_kit_installs_offline_without_the_grader(kit_python):
     probe = ("import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in "
-             "['edf_selfcheck', 'edf_autograder.selfcheck.cli', 'edf_autograder.kernel.sandbox', "
+             "['edf_selfcheck', 'edf_autograder.kit.cli', 'edf_autograder.kernel.sandbox', "
              "'edf_autograder.kernel.memory_cap', 'edf_autograder.batch', 'edf_ex2.key', 'edf_ex2.data', "
              "'edf_ex2.s2_1a_derivatives', 'jinja2', 'tqdm']}))")
     # -I: not the repository's modules from the working folder
     found = json.loads(subprocess.run([str(kit_python), "-I", "-c", probe], capture_output=True, text=True, check=True,
                                       env=offline_env()).stdout)
-    assert found == {"edf_selfcheck": True, "edf_autograder.selfcheck.cli": True,
+    assert found == {"edf_selfcheck": True, "edf_autograder.kit.cli": True,
                      "edf_autograder.kernel.sandbox": False, "edf_autograder.kernel.memory_cap": False,
                      "edf_autograder.batch": False, "edf_ex2.key": False, "edf_ex2.data": False,
                      "edf_ex2.s2_1a_derivatives": False, "jinja2": False, "tqdm": False}

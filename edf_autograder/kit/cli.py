@@ -37,9 +37,9 @@ def classroom_payload(record: dict, exercise) -> str:
 def check(*submission, root: Path | None = None, json_path=None, junit=None, markdown: bool = False,
           classroom=None, echo: bool = True):
     """Check `submission` (a folder, a .zip, or notebooks and the answer file) with the kit in `root`."""
+    from edf_autograder.kit.manifest import load
     from edf_autograder.pipeline import grade
     from edf_autograder.reports import text as report
-    from edf_autograder.selfcheck.manifest import load
 
     exercise = load(root or _root())
     target = Path(submission[0]) if len(submission) == 1 else [Path(s) for s in submission]
@@ -57,9 +57,9 @@ def check(*submission, root: Path | None = None, json_path=None, junit=None, mar
 
 
 def _unusable_payload(path: Path, why: str) -> None:
+    from edf_autograder.kit.manifest import load
     from edf_autograder.pipeline import unusable
     from edf_autograder.reports.text import write_atomic
-    from edf_autograder.selfcheck.manifest import load
 
     exercise = load(_root())
     write_atomic(path, classroom_payload(unusable("submission", exercise, "", why).to_dict(), exercise))

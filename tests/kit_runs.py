@@ -29,7 +29,7 @@ class Blocker:
         return None
 assert not BLOCKED & set(sys.modules), BLOCKED & set(sys.modules)
 sys.meta_path.insert(0, Blocker())
-from edf_autograder.selfcheck.cli import main
+from edf_autograder.kit.cli import main
 code = main(sys.argv[1:])
 print("TRIED " + " ".join(sorted(TRIED)), file=sys.stderr)
 sys.exit(code)

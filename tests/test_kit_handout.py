@@ -1,19 +1,19 @@
 """Never more lenient, never harsher (issue 18, part 6): on the course's hand-out filled in
 (tests/handout: correct styles and faulty variants), the kit's verdict of every public item
 equals the grader's quick verdict. The kit is built and read back here (its manifest, data and
-stand-ins); its installed form is tested in test_selfcheck_kit.py. One style in the default
+stand-ins); its installed form is tested in test_kit_install.py. One style in the default
 suite, the rest `slow`. Skipped when ../shared/course-handout is absent."""
 import zipfile
 
 import pytest
 
 from edf_autograder.kernel import sandbox
+from edf_autograder.kit.build import build
+from edf_autograder.kit.manifest import load
 from edf_autograder.pipeline import grade
-from edf_autograder.selfcheck.build import build
-from edf_autograder.selfcheck.manifest import load
 from edf_ex2.exercise import EXERCISE
 from tests.handout import STYLES, VARIANTS, write_submission
-from tests.selfcheck_runs import verdicts
+from tests.kit_runs import verdicts
 
 PUBLIC = {c.spec.id for c in EXERCISE.checks() if c.spec.students == "verdict" and not c.spec.hidden}
 # writes outside its folder: graded only where bubblewrap contains it (as in test_course_handout)

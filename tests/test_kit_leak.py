@@ -3,7 +3,7 @@ archive in it unpacked, its text holds no solution line of the reference noteboo
 of the pen-and-paper key, none of the reference's answers and none of its measured results."""
 import pytest
 
-from edf_autograder.selfcheck.build import build
+from edf_autograder.kit.build import build
 from edf_ex2.exercise import EXERCISE
 from tests.kit_leaks import key_values, kit_files, leaks, reference_results, solutions
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,10 +18,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from edf_autograder import __version__
-from edf_autograder.exercise import Exercise, Kit, load
-from edf_autograder.selfcheck import contents
-from edf_autograder.selfcheck.manifest import DATA, FILES, MANIFEST, KitError, record
-from edf_autograder.selfcheck.wheel import write_wheel
+from edf_autograder.exercise import GROUP, Exercise, Kit, load
+from edf_autograder.kit import contents
+from edf_autograder.kit.manifest import DATA, FILES, MANIFEST, KitError, record
+from edf_autograder.kit.wheel import write_wheel
 
 DISTRIBUTION, PACKAGE = "edf-selfcheck", "edf_selfcheck"
 COMMAND = "edf-selfcheck"
@@ -34,10 +35,18 @@ ROOT = Path(__file__).resolve().parent
 
 def check(*submission: str, **options):
     """In a notebook: `import edf_selfcheck; edf_selfcheck.check(".")` prints the report, returns the result."""
-    from edf_autograder.selfcheck.cli import check as run
+    from edf_autograder.kit.cli import check as run
     return run(*(submission or (".",)), root=ROOT, **options)
+
+
+def __getattr__(name: str):
+    """`EXERCISE`: the kit's exercise, also found by name as an installed exercise (entry point)."""
+    if name == "EXERCISE":
+        from edf_autograder.kit.manifest import load
+        return load(ROOT)
+    raise AttributeError(name)
 '''
-MAIN = "import sys\n\nfrom edf_autograder.selfcheck.cli import main\n\nsys.exit(main())\n"
+MAIN = "import sys\n\nfrom edf_autograder.kit.cli import main\n\nsys.exit(main())\n"
 
 
 def public_modules(exercise: Exercise, kit: Kit) -> tuple[str, ...]:
@@ -109,6 +118,15 @@ def _files(exercise: Exercise, kit: Kit) -> dict[str, bytes]:
     return files
 
 
+def _entry_points(exercise: Exercise) -> dict[str, dict[str, str]]:
+    """The command, and the kit's exercise under the exercise's name (`load("ex2")` in the kit
+    finds it, e.g. for an in-notebook check), where that name is a plain one."""
+    points = {"console_scripts": {COMMAND: "edf_autograder.kit.cli:main"}}
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", exercise.name):
+        points[GROUP] = {exercise.name: f"{PACKAGE}:EXERCISE"}
+    return points
+
+
 def build(outdir: Path, *, exercise: Exercise | str | None = None, wheels: bool = False,
           platforms: tuple[str, ...] = ()) -> list[Path]:
     """Write the kit into `outdir`: its wheel, and with `wheels` the wheels of everything it
@@ -120,7 +138,7 @@ def build(outdir: Path, *, exercise: Exercise | str | None = None, wheels: bool 
     outdir = Path(outdir)
     wheel = write_wheel(outdir, DISTRIBUTION, __version__, _files(exercise, exercise.kit),
                         summary=f"Self-check of {exercise.title} (public checks only)",
-                        requires=_pins(exercise.kit.requires), scripts={COMMAND: "edf_autograder.selfcheck.cli:main"})
+                        requires=_pins(exercise.kit.requires), entry_points=_entry_points(exercise))
     (outdir / "README.md").write_text(README.format(title=exercise.title, wheel=wheel.name), encoding="utf-8")
     written = [wheel, outdir / "README.md"]
     if wheels:

@@ -17,16 +17,17 @@ def _record_hash(data: bytes) -> str:
 
 
 def write_wheel(folder: Path, name: str, version: str, files: dict[str, bytes], *, summary: str,
-                requires: tuple[str, ...], scripts: dict[str, str], python: str = ">=3.11") -> Path:
+                requires: tuple[str, ...], entry_points: dict[str, dict[str, str]], python: str = ">=3.11") -> Path:
     """Write `<name>-<version>-py3-none-any.whl` into `folder`; `files` maps paths in the wheel to bytes."""
     stem = f"{name.replace('-', '_')}-{version}"
     info = f"{stem}.dist-info"
     metadata = "".join([f"Metadata-Version: 1.2\nName: {name}\nVersion: {version}\nSummary: {summary}\n",
                         f"Requires-Python: {python}\n", *(f"Requires-Dist: {r}\n" for r in requires)])
-    entry_points = "[console_scripts]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items())
-    wheel = "Wheel-Version: 1.0\nGenerator: edf_autograder.selfcheck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    points = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in named.items()) + "\n"
+                     for group, named in entry_points.items())
+    wheel = "Wheel-Version: 1.0\nGenerator: edf_autograder.kit\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     everything = {**files, f"{info}/METADATA": metadata.encode(), f"{info}/WHEEL": wheel.encode(),
-                  f"{info}/entry_points.txt": entry_points.encode()}
+                  f"{info}/entry_points.txt": points.encode()}
     record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in everything.items())
     everything[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
     folder.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,8 @@ ENGINE_MODULES = (
     "edf_autograder.reports", "edf_autograder.reports.text", "edf_autograder.reports.junit",
     "edf_autograder.integrations", "edf_autograder.integrations.classroom",
     "edf_autograder.runtime", "edf_autograder.runtime.edf",
-    "edf_autograder.selfcheck", "edf_autograder.selfcheck.cli", "edf_autograder.selfcheck.manifest",
-    "edf_autograder.selfcheck.readable",
+    "edf_autograder.kit", "edf_autograder.kit.cli", "edf_autograder.kit.manifest",
+    "edf_autograder.kit.readable",
 )
 
 # files beside the modules that the kit needs: package -> names

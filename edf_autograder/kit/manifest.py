@@ -14,7 +14,7 @@ from pathlib import Path
 
 from edf_autograder.errors import HarnessError
 from edf_autograder.exercise import AnswerSheet, Exercise, Kit, Notebook
-from edf_autograder.selfcheck.readable import stand_in
+from edf_autograder.kit.readable import stand_in
 
 MANIFEST = "manifest.json"
 DATA, FILES = "data", "files"

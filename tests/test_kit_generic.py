@@ -11,12 +11,12 @@ import pytest
 from edf_autograder.answers.sheet import load_answers
 from edf_autograder.checking.evidence import Evidence
 from edf_autograder.exercise import load
+from edf_autograder.kit.build import build
+from edf_autograder.kit.manifest import KitError
+from edf_autograder.kit.manifest import load as load_kit
 from edf_autograder.pipeline import grade
-from edf_autograder.selfcheck.build import build
-from edf_autograder.selfcheck.manifest import KitError
-from edf_autograder.selfcheck.manifest import load as load_kit
 from edf_ex2.exercise import EXERCISE
-from tests.selfcheck_runs import verdicts
+from tests.kit_runs import verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
 LINREG = "tests.exercise_linreg:EXERCISE"
