@@ -62,6 +62,10 @@ def test_the_kit_installs_offline_without_the_grader(kit_python):
                      "edf_autograder.kernel.sandbox": False, "edf_autograder.kernel.memory_cap": False,
                      "edf_autograder.batch": False, "edf_ex2.key": False, "edf_ex2.data": False,
                      "edf_ex2.s2_1a_derivatives": False, "jinja2": False, "tqdm": False}
+    named = subprocess.run([str(kit_python), "-I", "-c", "from edf_autograder.exercise import load; "
+                            "e = load('ex2'); print(type(e).__name__, len(e.checks()))"],
+                           capture_output=True, text=True, check=True, env=offline_env()).stdout.split()
+    assert named == ["KitExercise", str(len(EXERCISE.checks()))]  # found by name, as on the grader
     usage = subprocess.run([str(bin_dir(kit_python.parent.parent) / "edf-selfcheck"), "--help"],
                            capture_output=True, text=True, env=offline_env(), cwd=kit_python.parent)
     assert usage.returncode == 0 and "official grade" in usage.stdout
