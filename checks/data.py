@@ -2,7 +2,8 @@
 
 MNIST, in order: an explicit `--data DIR` (the full MNIST as IDX files), `$MNIST_DIR`,
 then the bundled 10,000-digit subset. The notebooks get training and test IDX files in
-the course loader's layout; a held-out part goes to the grader only. The split is made
+the course loader's layout; a held-out part goes to the grader only. A run's `Dataset`
+(edf_ex2.dataset) reads the prepared folder; `kit_data` writes the students' self-check slice. The split is made
 once per data identity and kept in a cache folder (`$EDF_GRADER_CACHE`, else
 ~/.cache/edf-autograder): parts as .npy files that every process memory-maps, and the IDX
 files that `stage` copies beside the notebooks.
@@ -16,13 +17,13 @@ import os
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from edf_autograder.errors import DataError
 from edf_ex2 import folder
+from edf_ex2.dataset import IDX_NAMES, PARTS, QUICK, Dataset, GraderInputs  # noqa: F401  (imported from here too)
 
 DATA = folder("data")
 ROOT = DATA.parent  # paths under it are shown relative to it
@@ -30,10 +31,6 @@ BUNDLED = DATA / "mnist-10k" / "digits.npz"
 PCL = DATA / "2d_pcl_dataset.npz"
 SEED = 0
 BUNDLED_SPLIT = (8000, 1000, 1000)   # train, test (notebooks), held-out (grader)
-QUICK = {"train": 1000, "test": 500}  # what notebooks see in quick mode
-PARTS = ("train", "test", "heldout")
-IDX_NAMES = {"train": ("train-images.idx3-ubyte", "train-labels.idx1-ubyte"),
-             "test": ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte")}
 LAYOUT = 1  # bump when the split or the cache layout changes: old cache folders are then ignored
 
 # the course loader reads a user's full MNIST, so the grader parses it exactly as the notebooks do
@@ -48,65 +45,6 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as fh:
         fh.write(struct.pack(f">I{array.ndim}I", 0x0800 | array.ndim, *array.shape))
         fh.write(array.tobytes())
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The data of one run; the MNIST parts live in `folder` (a prepared cache folder)."""
-
-    description: str
-    kind: str          # "full" or "bundled"
-    fingerprint: str   # data identity, part of result cache keys
-    pcl_path: Path
-    folder: Path
-    points: tuple = field(repr=False, compare=False)  # (X, y), read once
-
-    def pcl(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.points[0].copy(), self.points[1].copy()
-
-    def arrays(self, part: str, *, quick: bool = False, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(images float64 (N, 784) in [0, 1], labels int64 (N,)) as the notebooks load them;
-        `limit` keeps the first images only (converted after slicing the memory map)."""
-        if part not in PARTS:
-            raise ValueError(f"part must be one of {PARTS}, not {part!r}")
-        n = QUICK.get(part) if quick else None
-        n = limit if n is None else (n if limit is None else min(n, limit))
-        images = np.load(self.folder / f"{part}-images.npy", mmap_mode="r")[:n]
-        labels = np.load(self.folder / f"{part}-labels.npy", mmap_mode="r")[:n]
-        return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)
-
-    def inputs(self, *, quick: bool) -> GraderInputs:
-        """The arrays the grader feeds every trained graph (plans name them), made on first use."""
-        return GraderInputs(self, quick)
-
-    def stage(self, dest: Path, *, quick: bool = False) -> None:
-        """Write MNIST/ (training and test parts only, never held-out) and 2d_pcl_dataset.npz into dest."""
-        (Path(dest) / "MNIST").mkdir(parents=True, exist_ok=True)
-        source = self.folder / ("quick" if quick else "full")
-        for image_name, label_name in IDX_NAMES.values():
-            for name in (image_name, label_name):
-                # copied, not hard-linked: a kernel writing to its MNIST/ must not change the cache
-                shutil.copyfile(source / name, Path(dest) / "MNIST" / name)
-        shutil.copyfile(self.pcl_path, Path(dest) / "2d_pcl_dataset.npz")
-
-
-class GraderInputs(dict):
-    """Grader inputs by name, each made on first use: the point cloud, held-out images the
-    notebooks never see, the notebooks' test images, and the first training images (what the
-    course's `run_epoch` defect evaluates instead of the test images)."""
-
-    def __init__(self, dataset: Dataset, quick: bool):
-        super().__init__()
-        self._make = {
-            "points": lambda: dataset.pcl()[0],
-            "heldout": lambda: dataset.arrays("heldout")[0],
-            "test": lambda: dataset.arrays("test", quick=quick)[0],
-            "trainhead": lambda: dataset.arrays("train", quick=quick, limit=len(self["test"]))[0],
-        }
-
-    def __missing__(self, name: str) -> np.ndarray:
-        self[name] = value = self._make[name]()
-        return value
 
 
 def resolve(data: str | Path | None = None, *, pcl: str | Path | None = None) -> Dataset:
@@ -260,3 +198,18 @@ def load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{path}: expected X of shape (N, 2) (finite) and labels y of shape (N,) with both 0 "
                         f"and 1; found X {X.shape} {X.dtype}, y {y.shape} with values {np.unique(y)[:5]}")
     return X.astype(np.float64), y.astype(np.int64)
+
+
+def kit_data(dest: Path) -> None:
+    """The self-check kit's data (Kit.data): the quick slice of the bundled subset, as the
+    grader's quick mode serves it (training and test parts only: no held-out image or label),
+    and the point cloud. `edf_ex2.dataset.kit_dataset` reads it back."""
+    dataset = resolve(None, pcl=PCL)
+    dest = Path(dest)
+    (dest / "quick").mkdir(parents=True, exist_ok=True)
+    for part in ("train", "test"):
+        for kind in ("images", "labels"):
+            np.save(dest / f"{part}-{kind}.npy", np.load(dataset.folder / f"{part}-{kind}.npy", mmap_mode="r")[:QUICK[part]])
+        for name in IDX_NAMES[part]:
+            shutil.copyfile(dataset.folder / "quick" / name, dest / "quick" / name)
+    shutil.copyfile(PCL, dest / PCL.name)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from edf_autograder import runtime
-from edf_autograder.exercise import AnswerSheet, Environment, Exercise, Notebook, Tally
+from edf_autograder.exercise import AnswerSheet, Environment, Exercise, Kit, Notebook, Tally
 from edf_ex2 import data, figures, folder, key, local_data
 from edf_ex2.notebooks import IMAGE, PCL
 
@@ -37,6 +37,24 @@ ANSWER_SHEET = AnswerSheet(
     template=REFERENCE / "pen_and_paper_template.toml",
     section="2.1",
     key_markers=("c_iii_policy",),
+    variables={("a", "i"): ("x", "c"), ("a", "ii"): ("x", "c"), ("a", "iii"): ("x",),
+               ("a", "iv"): ("S_j", "S_k", "delta_jk", "j", "k"), ("a", "v"): ("y_i", "p_i")},
+)
+
+# What students may have (their self-check kit): the checks whose verdicts they see and what
+# those import. Not the key, the pen-and-paper or inline-question checks, the data
+# resolution (held-out labels), the thresholds or the figures (the reference's results).
+KIT = Kit(
+    modules=("edf_ex2", "edf_ex2.notebooks", "edf_ex2.common", "edf_ex2.properties", "edf_ex2.dataset",
+             "edf_ex2.s2_2_point_cloud", "edf_ex2.s2_3_mnist_models", "edf_ex2.s2_3d_activations",
+             "edf_ex2.s2_3e_numerical_diff", "edf_ex2.s2_3fgh_sweeps"),
+    data=data.kit_data,
+    dataset="edf_ex2.dataset:kit_dataset",
+    readable={"2.1a-i": (("a", "i"),), "2.1a-ii": (("a", "ii"),), "2.1a-iii": (("a", "iii"),),
+              "2.1a-iv": (("a", "iv"),), "2.1a-v": (("a", "v"),),
+              "2.1c-i": (("c", "loss_before"), ("c", "loss_after"), ("c", "gradient"), ("c", "A_updated")),
+              "2.1c-iii": (("c", "iii_gradient"),)},
+    requires=("matplotlib",),  # the hand-out's notebooks plot
 )
 
 
@@ -86,4 +104,5 @@ EXERCISE = Exercise(
     drawings=figures.DRAWINGS,
     tallies=tallies,
     local_data=local_data.load,
+    kit=KIT,
 )

@@ -21,8 +21,10 @@ from edf_autograder.checking.registry import check
 from edf_autograder.checking.verdicts import Verdict, failed, manual, passed
 from edf_autograder.errors import SubmissionError
 from edf_ex2 import key as sheet
+from edf_ex2.exercise import ANSWER_SHEET
 from edf_ex2.s2_1_hand_in import FILE, reads, unreadable
 
+VARIABLES = ANSWER_SHEET.variables  # each answer's variables, declared with the sheet
 NUDGE = 1e-7  # relative step beside a point where an answer has a removable singularity
 SETTINGS = settings(max_examples=100, derandomize=True, database=None, deadline=None,
                     phases=[Phase.explicit, Phase.generate, Phase.shrink], report_multiple_bugs=False,
@@ -128,7 +130,7 @@ def _relu_c(x: float, c: float) -> Point:
 @reads(("a", "i"))
 def relu_c_derivative(answers):
     points = st.builds(lambda c, d: _relu_c(c + d, c), st.floats(-3.0, 3.0), _off_kink())
-    return _derivative(answers, "i", "d/dx ReLU_c", ("x", "c"), points, (_relu_c(1.0, 0.5), _relu_c(0.25, 0.5)))
+    return _derivative(answers, "i", "d/dx ReLU_c", VARIABLES[("a", "i")], points, (_relu_c(1.0, 0.5), _relu_c(0.25, 0.5)))
 
 
 def _elu(x: float, c: float) -> Point:
@@ -139,7 +141,7 @@ def _elu(x: float, c: float) -> Point:
 @reads(("a", "ii"))
 def elu_derivative(answers):
     points = st.builds(_elu, _off_kink(), st.floats(-3.0, 3.0))
-    return _derivative(answers, "ii", "d/dx ELU", ("x", "c"), points, (_elu(-1.5, 2.0), _elu(1.0, 2.0)))
+    return _derivative(answers, "ii", "d/dx ELU", VARIABLES[("a", "ii")], points, (_elu(-1.5, 2.0), _elu(1.0, 2.0)))
 
 
 def _tanh(x: float) -> Point:
@@ -150,7 +152,7 @@ def _tanh(x: float) -> Point:
 @reads(("a", "iii"))
 def tanh_derivative(answers):
     points = st.builds(_tanh, st.floats(-5.0, 5.0))
-    return _derivative(answers, "iii", "d/dx Tanh", ("x",), points, (_tanh(0.5), _tanh(-2.0)))
+    return _derivative(answers, "iii", "d/dx Tanh", VARIABLES[("a", "iii")], points, (_tanh(0.5), _tanh(-2.0)))
 
 
 def _softmax(xs: list, j: int, k: int) -> Point:
@@ -171,7 +173,7 @@ def _softmax_points(draw):
 @check("2.1a-iv", "a-iv: derivative of Softmax", 2, students="readable")
 @reads(("a", "iv"))
 def softmax_derivative(answers):
-    return _derivative(answers, "iv", "dS_j/dx_k", ("S_j", "S_k", "delta_jk", "j", "k"), _softmax_points(),
+    return _derivative(answers, "iv", "dS_j/dx_k", VARIABLES[("a", "iv")], _softmax_points(),
                        (_softmax([1.0, 2.0, 3.0], 0, 0), _softmax([1.0, 2.0, 3.0], 0, 1)))
 
 
@@ -191,5 +193,5 @@ def _cross_entropy_points(draw):
 @check("2.1a-v", "a-v: gradient of the cross entropy", 1, students="readable")
 @reads(("a", "v"))
 def cross_entropy_derivative(answers):
-    return _derivative(answers, "v", "dH/dp_i", ("y_i", "p_i"), _cross_entropy_points(),
+    return _derivative(answers, "v", "dH/dp_i", VARIABLES[("a", "v")], _cross_entropy_points(),
                        (_cross_entropy([0.0, 1.0, 0.0], [0.2, 0.5, 0.3], 1),))

@@ -7,11 +7,12 @@ from edf_autograder.checking.verdicts import PASS, failed, passed
 from edf_autograder.evidence.capture import graph_of
 from edf_ex2.common import check_own_forward, error_percent, probabilities, structure
 from edf_ex2.notebooks import ACTIVATIONS, MNIST_LOGREG, mnist_mlp
-from edf_ex2.thresholds import MAX_ERROR
 
 
 def heldout_error(ev, key: str, model: str):
     """Measure, in the grader, the trained graph's error on the held-out images."""
+    from edf_ex2.thresholds import MAX_ERROR  # grader only: the students' kit skips these items (quick mode)
+
     images, labels = ev.dataset.arrays("heldout")
     cap = ev.capture(key)
     prob = probabilities(cap, "heldout", len(labels), 10)

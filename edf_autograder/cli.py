@@ -46,7 +46,7 @@ def _grade(args) -> int:
 def _release(args) -> int:
     from edf_autograder.integrations.release import release
 
-    for path in release(args.outdir, exercise=args.exercise):
+    for path in release(args.outdir, exercise=args.exercise, wheels=args.wheels):
         print(path)
     return 0
 
@@ -134,6 +134,8 @@ def parser(exercise) -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", help="write the student hand-out")
     r.add_argument("outdir", type=Path)
+    r.add_argument("--wheels", action="store_true",
+                   help="also download the self-check kit's dependencies into OUTDIR/selfcheck (offline installs)")
     r.set_defaults(run=_release)
 
     v = sub.add_parser("review", help="the tutors' workbench (serve OUT_DIR), or scores from a CSV (import CSV --out OUT_DIR)")

@@ -64,6 +64,7 @@ class AnswerSheet:
     template: Path                              # the blank answer file handed out
     section: str                                # the section its items belong to
     key_markers: tuple[str, ...] = ()           # entries only the grader's key has: a key handed in
+    variables: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # expression -> its variables
 
     @functools.cached_property
     def handwritten_pattern(self) -> re.Pattern:
@@ -110,6 +111,19 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class Kit:
+    """What of an exercise students may have: their self-check kit (`edf_autograder.kit`).
+    An allow-list: the kit carries these modules of the exercise and the files `data` writes,
+    nothing else; each public item's module must be one of them (the build checks)."""
+
+    modules: tuple[str, ...]       # the exercise's public modules: the checks students see, and what they import
+    data: Callable[[Path], None]   # writes the quick check's data into a folder (never held-out labels)
+    dataset: str                   # "module:function" in `modules`: function(that folder) -> the kit's Dataset
+    readable: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # item -> (table, answer) read
+    requires: tuple[str, ...] = ()  # what the notebooks import beyond the engine (installed with the kit)
+
+
+@dataclass(frozen=True)
 class Exercise:
     name: str                                   # how it was asked for ("ex2", "module:NAME")
     title: str
@@ -132,6 +146,7 @@ class Exercise:
     figures: Callable[[Any], dict] | None = None     # evidence -> plain data for the drawings
     drawings: tuple[Drawing, ...] = ()
     tallies: Callable[[], tuple[Tally, ...]] = tuple
+    kit: Kit | None = None                      # what students may have for their self-check
     # the data a student's hand-out folder holds, as its notebooks read it (the in-notebook self-check)
     local_data: Callable[[Path], Dataset] | None = None
 

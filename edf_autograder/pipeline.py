@@ -30,7 +30,7 @@ from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
 from edf_autograder.intake import own_files
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
-from edf_autograder.kernel import interpreter, sandbox
+from edf_autograder.kernel import interpreter, launch
 
 
 def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = False, data: dict | None = None,
@@ -62,7 +62,7 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
             for path in staged.handwritten:
                 _keep_file(path, keep_notebooks / HANDWRITTEN_FOLDER / path.name)
     told = framework.tell(own, run, own_run, used, exercise)
-    notes = ([f"Isolation: {sandbox.describe()}", f"Environment: {python.note}"] + list(staged.notes) + own.notes
+    notes = ([f"Isolation: {launch.describe()}", f"Environment: {python.note}"] + list(staged.notes) + own.notes
              + told.notes + run.notes)
     result = Result(str(submission), run.items, dataset.description, __version__, notes,
                     time.monotonic() - started, run.figures, [f.to_dict() for f in staged.flags + run.flags + told.flags],

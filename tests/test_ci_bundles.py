@@ -69,8 +69,9 @@ def test_classroom_workflow_is_valid_yaml_and_runs_our_commands(tmp_path):
     flow = yaml.safe_load(path.read_text())
     steps = flow["jobs"]["run-autograding-tests"]["steps"]
     grade = next(s for s in steps if s.get("id") == classroom.RUNNER)
-    assert "edf-grader check . --json result.json --junit junit.xml --format markdown" in grade["run"]
-    assert "python -m edf_autograder.integrations.classroom result.json" in grade["run"]
+    assert "edf-selfcheck . --json result.json --junit junit.xml --format markdown --classroom payload.txt" in grade["run"]
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    assert "selfcheck/edf_selfcheck-" in install["run"] and "edf-autograder" not in install["run"]  # never the grader
     reporter = steps[-1]
     assert reporter["with"]["runners"] == classroom.RUNNER
     assert f"{classroom.RUNNER.upper()}_RESULTS" in reporter["env"]

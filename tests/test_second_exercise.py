@@ -61,7 +61,8 @@ def test_a_batch_writes_its_gradebook_feedback_and_gradescope_results(tmp_path):
 
 def test_its_hand_out_is_released_without_solutions(tmp_path):
     written = release(tmp_path, exercise=SECOND)
-    assert {p.name for p in written} == {"linear_regression.ipynb", "edf.py", "regression.npz"}
+    assert {p.name for p in written if p.parent == tmp_path} == {"linear_regression.ipynb", "edf.py", "regression.npz"}
+    assert {p.name for p in written if p.parent != tmp_path} == {"edf_selfcheck-0.1.0-py3-none-any.whl", "README.md"}
     handout = (tmp_path / "linear_regression.ipynb").read_text()
     assert "TO-DO" in handout and "self.x.value ** 2" not in handout
 

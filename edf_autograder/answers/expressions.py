@@ -143,8 +143,8 @@ class Expression:
 
 
 def number(text: str, *, item: str) -> Fraction:
-    """One number as people write it ("33/2", "16,5" with a decimal comma, "\\frac{33}{2}",
-    "L = 16.5"), exactly where it is a fraction; Unreadable when it cannot be read, a
+    """One number as people write it ("25/2", "12,5" with a decimal comma, "\\frac{25}{2}",
+    "L = 12.5"), exactly where it is a fraction; Unreadable when it cannot be read, a
     SubmissionError when it is no finite number (2^10000)."""
     text = text.strip()
     if re.fullmatch(r"[-+\u2212]?\s*\d+,\d+", text):

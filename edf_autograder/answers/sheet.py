@@ -146,10 +146,10 @@ def expression(value, variables: tuple, *, item: str) -> Expression:
 
 
 def numbers(value, count: int, *, item: str) -> list[Fraction]:
-    """`count` numbers as people write them: 16.5, "33/2", [-2, 4], ["11/3", "2/3"], "(-2, 4)",
-    "[11/3, 2/3]", "(-5; -4)", "-2, 4", "(3,667; 0,667)", "A = (3.667, 0.667)"."""
+    """`count` numbers as people write them: 12.5, "25/2", [-3, 7], ["7/3", "1/3"], "(-3, 7)",
+    "[7/3, 1/3]", "(-6; -1)", "-3, 7", "(5,25; 0,75)", "A = (5.25, 0.75)"."""
     parts = _split(value) if isinstance(value, str) else value if isinstance(value, list) else [value]
-    while len(parts) == 1 and isinstance(parts[0], list):  # [[-2, 4]]
+    while len(parts) == 1 and isinstance(parts[0], list):  # [[-3, 7]]
         parts = parts[0]
     read = [_one(part, item) for part in parts]  # Unreadable first: text not read is not wrong
     if len(read) != count:
@@ -162,7 +162,7 @@ def _one(part, item: str) -> Fraction:
     if isinstance(part, str):
         return number(part, item=item)
     if isinstance(part, (int, float)) and not isinstance(part, bool) and math.isfinite(part):
-        return Fraction(repr(part))  # 23.611 exactly as written, not its binary neighbour
+        return Fraction(repr(part))  # 10.125 exactly as written, not its binary neighbour
     raise WrongKind(f"{item}: {part!r} is not a number")
 
 
@@ -170,14 +170,14 @@ def _split(text: str) -> list[str]:
     text = drop_label(plain(re.sub(r"\\(?:begin|end)\{[pbBvV]?matrix\}", " ", text)))
     while len(text) > 1 and text[0] + text[-1] in ("()", "[]", "{}") and _closes_at_end(text):
         text = text[1:-1].strip()
-    if re.fullmatch(r"[-+]?\d+,\d+", text):  # 16,5: a decimal comma
+    if re.fullmatch(r"[-+]?\d+,\d+", text):  # 12,5: a decimal comma
         return [text]
     for separator in (";", ",", "&"):
         if separator in text:
             return [p.strip() for p in _top_level_split(text, separator)]
     words = text.split()
     if len(words) > 1 and all(re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", w) for w in words):
-        return words  # [3.667 0.667], as numpy prints
+        return words  # [5.25 0.75], as numpy prints
     return [text]
 
 

@@ -18,10 +18,11 @@ class Status(StrEnum):
     MANUAL = "manual"          # waits for a tutor; its points are a suggestion
     NOT_FOUND = "not found"    # the submission holds no evidence for it
     SKIPPED = "skipped"        # not graded in this mode (quick)
+    READ = "read"              # the students' self-check read the answer; whether it is right is not said there
 
 
-PASS, FAIL, ERROR, MANUAL, NOT_FOUND, SKIPPED = Status  # the names every module uses
-AUTOMATIC_DONE = (MANUAL, SKIPPED)  # statuses that say nothing about automatic success
+PASS, FAIL, ERROR, MANUAL, NOT_FOUND, SKIPPED, READ = Status  # the names every module uses
+AUTOMATIC_DONE = (MANUAL, SKIPPED, READ)  # statuses that say nothing about automatic success
 
 
 def automatic_passed(statuses) -> bool:

@@ -3,8 +3,9 @@
 The reporter (classroom-resources/autograding-grading-reporter) reads, for each runner id,
 `<ID>_RESULTS`: base64 of {"version": 1, "status", "max_score", "tests": [{name, status,
 score, message}]}, and reports the sum of the tests' scores out of the sum of max_score.
-One runner carrying every item therefore gives Classroom the exact points, partial credit
-included, and its check fails when any automatic item fails.
+One runner carrying every public item (the students' self-check kit writes it: `edf-selfcheck
+--classroom`) gives Classroom the exact points of those items, partial credit included, and its
+check fails when any of them fails.
 """
 from __future__ import annotations
 
@@ -28,11 +29,17 @@ def payload(result: dict) -> str:
     return base64.b64encode(json.dumps(body).encode()).decode()
 
 
-def workflow(*, harness: str = "edf-autograder", python: str = "3.11", name: str | None = None) -> str:
+KIT = "selfcheck"  # the kit's folder in the assignment's template repository (what `release` writes)
+
+
+def workflow(*, python: str = "3.11", name: str | None = None, kit: str = KIT) -> str:
     """The workflow for the students' assignment repositories (.github/workflows/classroom.yml).
 
-    `harness` is what pip installs: a package name, a path or a VCS URL of this project."""
-    total = sum(c.spec.points for c in exercise.load(name).checks())
+    It installs the self-check kit from the template repository's `kit` folder (committed there
+    with the hand-out that `release` writes), never the grader, and reports the items whose
+    verdicts students see; the official grade (hidden items, full data) is the instructor's."""
+    public = [c.spec for c in exercise.load(name).checks() if c.spec.students == "verdict" and not c.spec.hidden]
+    total = sum(spec.points for spec in public)
     return f"""\
 name: Autograding Tests
 "on":
@@ -46,7 +53,7 @@ jobs:
   run-autograding-tests:
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
-    timeout-minutes: 60
+    timeout-minutes: 30
     steps:
       - name: Checkout code
         uses: actions/checkout@v4
@@ -54,21 +61,19 @@ jobs:
         uses: actions/setup-python@v5
         with:
           python-version: "{python}"
-      - name: Install the autograder
-        run: python -m pip install "{harness}"
-      - name: Build the course's environment the notebooks run in
-        run: edf-grader --exercise "{exercise.load(name).name}" env build
-      - name: Grade ({total:g} points; free-text items wait for a tutor)
+      - name: Install the self-check kit (from this repository's {kit}/ folder)
+        run: python -m pip install --find-links {kit} {kit}/edf_selfcheck-*.whl
+      - name: Self-check ({total:g} points of public items; the official grade is your instructor's)
         id: {RUNNER}
         run: |
-          edf-grader check . --json result.json --junit junit.xml --format markdown > summary.md || true
+          edf-selfcheck . --json result.json --junit junit.xml --format markdown --classroom payload.txt > summary.md || true
           cat summary.md >> "$GITHUB_STEP_SUMMARY"
-          echo "result=$(python -m edf_autograder.integrations.classroom result.json)" >> "$GITHUB_OUTPUT"
-      - name: Keep the JUnit report
+          echo "result=$(cat payload.txt)" >> "$GITHUB_OUTPUT"
+      - name: Keep the reports
         if: always()
         uses: actions/upload-artifact@v4
         with:
-          name: autograder-report
+          name: selfcheck-report
           path: |
             result.json
             junit.xml

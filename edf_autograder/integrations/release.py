@@ -125,10 +125,16 @@ def with_check_lines(nb, exercise):
     return nb
 
 
-def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False) -> list[Path]:
+KIT_FOLDER = "selfcheck"  # the students' self-check kit, beside the hand-out (and in a Classroom template)
+
+
+def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False, kit: bool = True,
+            wheels: bool = False) -> list[Path]:
     """Write the exercise's hand-out into `outdir` (notebooks without solutions, the course's
-    files, the data, a blank answer file) and return the paths written. `dataset` defaults to
-    the exercise's data; `quick` stages its small slices (for tests)."""
+    files, the data, a blank answer file) and, where the exercise declares one, its self-check
+    kit into `outdir/selfcheck` (`wheels`: with its dependencies' wheels, for offline installs);
+    return the paths written. `dataset` defaults to the exercise's data; `quick` stages its
+    small slices (for tests)."""
     from edf_autograder.answers.sheet import blank_answer_file
 
     exercise = load(exercise)
@@ -148,4 +154,7 @@ def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False) -
     if exercise.answers:
         (outdir / exercise.answers.filename).write_text(blank_answer_file(exercise.answers), encoding="utf-8")
         written.append(outdir / exercise.answers.filename)
+    if kit and exercise.kit is not None:
+        from edf_autograder.kit.build import build
+        written += build(outdir / KIT_FOLDER, exercise=exercise, wheels=wheels)
     return written

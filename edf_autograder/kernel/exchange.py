@@ -17,14 +17,15 @@ import numpy as np
 from edf_autograder.errors import KernelCallError
 
 MAX_BYTES = 256 * 1024 * 1024
-# Windows has no O_NOFOLLOW or O_NONBLOCK (the students' self-check reads these files there
-# too), and opens in text mode unless told O_BINARY
-_PORTABLE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+# flags Windows lacks are 0 there (no symlinks planted in a student's own folder to fear);
+# O_BINARY keeps Windows from translating line ends in the arrays read
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def read_bytes(path: Path) -> bytes:
     try:
-        fd = os.open(path, os.O_RDONLY | _PORTABLE | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | NONBLOCK)
     except OSError as exc:
         raise KernelCallError(f"the kernel did not write {path.name} ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as fh:
@@ -58,7 +59,7 @@ def write_arrays(path: Path, **arrays) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _PORTABLE, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o644)
     with os.fdopen(fd, "wb") as fh:
         np.savez(fh, **arrays)
 

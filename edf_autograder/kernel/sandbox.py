@@ -24,7 +24,6 @@ grader caps the output it keeps (`CappedClient`) in every mode. EDF_GRADER_SANDB
 """
 from __future__ import annotations
 
-import collections
 import functools
 import logging
 import os
@@ -38,19 +37,12 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Empty
-
-import zmq
-import zmq.asyncio
-from jupyter_client import AsyncKernelManager
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.channels import AsyncZMQSocketChannel
-from traitlets import Type, default
-from zmq.utils.monitor import parse_monitor_message
 
 from edf_autograder import distribution
 from edf_autograder.errors import HarnessError
 from edf_autograder.kernel import memory_cap
+from edf_autograder.kernel.output_cap import CELL_OUTPUT, MAX_MESSAGE  # noqa: F401  (this module's budget, as before)
+from edf_autograder.kernel.plain import KEEP_ENV, PlainKernelManager
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +50,8 @@ SWITCH = "EDF_GRADER_SANDBOX"
 MiB, GiB = 2**20, 2**30
 LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core": 0}
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
-MAX_MESSAGE = 16 * MiB      # ZMQ drops a larger message unread (a 200 MB print: grader +600 MiB without)
-CELL_OUTPUT = 4 * MiB       # output kept per cell (or probe); the rest is dropped with a notice
 UIDS = (1_500_000_000, 1_600_000_000)  # one unused uid per kernel, so RLIMIT_NPROC counts only it
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "MPLBACKEND", "PYTHONHASHSEED",
-            "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONPATH", "LD_LIBRARY_PATH")
 
 
 class SandboxError(HarnessError):
@@ -121,7 +109,7 @@ def mechanism() -> Mechanism:
 
 @functools.cache
 def _detect(wanted: str) -> Mechanism:
-    root = os.geteuid() == 0
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
     if wanted == "off":
         return Mechanism("off", as_root=root)
     found = survey(acl=False)
@@ -334,95 +322,11 @@ def _seed_font_cache(dest: Path) -> None:
         shutil.copyfile(font_list, dest / font_list.name)
 
 
-# -- the grader's side: a kernel manager and a client with an output budget -----------
-class CappedIOPub(AsyncZMQSocketChannel):
-    """IOPub keeping at most CELL_OUTPUT bytes of output per request (a cell or a probe):
-    the rest is dropped unparsed and one notice says so. A message over MAX_MESSAGE makes
-    ZMQ drop the connection for good; the channel reconnects and notes the loss."""
-
-    CAPPED = ("stream", "display_data", "execute_result", "update_display_data", "comm_msg", "comm_open")
-
-    def __init__(self, socket, session, loop=None):
-        super().__init__(socket, session, loop)
-        self.kept: collections.Counter = collections.Counter()
-        self.ready: collections.deque = collections.deque()
-        self.last_parent: dict = {}
-        self.poller = zmq.asyncio.Poller()
-        self._watch()
-
-    def _watch(self) -> None:
-        self.monitor = self.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
-        self.poller.register(self.socket, zmq.POLLIN)
-        self.poller.register(self.monitor, zmq.POLLIN)
-
-    async def get_msg(self, timeout: float | None = None) -> dict:  # type: ignore[override]  # the async channel
-        while not self.ready:
-            events = dict(await self.poller.poll(None if timeout is None else int(timeout * 1000)))
-            if not events:
-                raise Empty
-            if self.monitor in events:
-                await self._reconnect()
-            if self.socket in events:
-                self._take(await self.socket.recv_multipart())
-        return self.ready.popleft()
-
-    def _take(self, frames: list) -> None:
-        _, frames = self.session.feed_identities(frames)
-        msg = self.session.deserialize(frames, content=False)
-        parent = msg["parent_header"].get("msg_id")
-        if msg["msg_type"] in self.CAPPED:
-            before = self.kept[parent]
-            self.kept[parent] += sum(len(f) for f in frames)
-            if self.kept[parent] > CELL_OUTPUT:
-                if before <= CELL_OUTPUT:
-                    self._notice(msg["parent_header"], f"output past the first {CELL_OUTPUT // MiB} MiB "
-                                 "of this cell was not kept")
-                return
-        msg["content"] = self.session.unpack(msg["content"])
-        self.last_parent = msg["parent_header"]
-        self.ready.append(msg)
-
-    async def _reconnect(self) -> None:
-        """A fresh socket: libzmq aborts the process if one disconnects a pipe mid-message."""
-        event = parse_monitor_message(await self.monitor.recv_multipart())
-        self.poller.unregister(self.socket)
-        self.poller.unregister(self.monitor)
-        self.socket.disable_monitor()
-        self.monitor.close(linger=0)
-        self.socket.close(linger=0)
-        self.socket = self.socket.context.socket(zmq.SUB)
-        self.socket.setsockopt(zmq.SUBSCRIBE, b"")
-        self._watch()
-        self.socket.connect(event["endpoint"].decode())
-        if self.last_parent:
-            self._notice(self.last_parent, "the kernel's output connection was reset (a single output "
-                         f"over {MAX_MESSAGE // MiB} MiB, or the kernel died); output may be missing")
-
-    def _notice(self, parent: dict, text: str) -> None:
-        notice = self.session.msg("stream", {"name": "stderr", "text": f"\n[grader: {text}]\n"}, parent=parent)
-        self.ready.append(notice)
-
-    def close(self) -> None:
-        self.monitor.close(linger=0)
-        super().close()
-
-
-class CappedClient(AsyncKernelClient):
-    iopub_channel_class = Type(CappedIOPub)
-
-    @default("context")
-    def _context_default(self) -> zmq.asyncio.Context:
-        self._created_context = True
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
-        return context
-
-
-class SandboxedKernelManager(AsyncKernelManager):
+# -- the grader's side: a kernel manager whose kernel runs behind the sandbox ----------
+class SandboxedKernelManager(PlainKernelManager):
     """A kernel manager whose kernel command runs behind `prefix`, with an environment
-    allow-list; its client keeps a bounded amount of output."""
+    allow-list; its client keeps a bounded amount of output (`output_cap`)."""
 
-    client_factory = Type(CappedClient, klass=AsyncKernelClient)
     prefix: tuple[str, ...] = ()
     python: Path | None = None   # the course environment's interpreter; None: the grader's own
     mech = Mechanism("off")
@@ -467,9 +371,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.uid is not None:
             os.chown(self.connection_file, self.uid, self.uid)
 
+    def kernel_environ(self, env: dict[str, str]) -> dict[str, str]:
+        return env if self.mech.name == "off" else _environ(env, self.mech, self.rundir, self.python is not None)
+
     async def start_kernel(self, **kw) -> None:  # type: ignore[override]  # the async manager
-        if self.mech.name != "off":
-            kw["env"] = _environ(kw.get("env") or dict(os.environ), self.mech, self.rundir, self.python is not None)
         if self.mech.contained:
             kw["independent"] = True  # its parent is the sandbox's init: no parent polling
         await super().start_kernel(**kw)
@@ -478,10 +383,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def release(self) -> None:
         """After shutdown: kill what is left of the kernel's tree, remove the run folder."""
-        process = getattr(self.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait(5)
+        super().release()
         if self.cap is not None:
             self.cap.close()
         if self.rundir is not None:

@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from edf_autograder.errors import KernelCallError
-from edf_autograder.kernel import sandbox
+from edf_autograder.kernel import launch
 from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
 from edf_autograder.kernel.interpreter import GRADERS, Interpreter
 
@@ -118,8 +118,8 @@ class KernelSession:
         self.exchange.mkdir(parents=True, exist_ok=True)
         # CPU seconds are a backstop for runaway processes; wall-clock limits come first
         cpu = (2 * self.notebook_timeout + 600) * int(self.env.get("OMP_NUM_THREADS", "1"))
-        self.client.km = self._km = sandbox.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu,
-                                                           python=self.interpreter.python)
+        self.client.km = self._km = launch.kernel_manager(self.workdir, exchange=self.exchange, cpu_seconds=cpu,
+                                                          python=self.interpreter.python)
         # the kernel's own log lines (e.g. its TCP warning) are not the student's business,
         # nor may it write to the grader's terminal
         try:

@@ -148,7 +148,7 @@ def summary_html(records: list[dict], problems: list[str], exercise, *, similari
     failed = [r for r in records if r.get("notes") or any(i["status"] == ERROR for i in r["items"])]
     return render(
         "summary.html", title=exercise.title, records=records, problems=problems, items=_item_stats(records),
-        statuses=list(Status), histogram=plots.histogram(records) if records else None,
+        statuses=[s for s in Status if s != Status.READ], histogram=plots.histogram(records) if records else None,
         slowest=sorted(records, key=lambda r: -r.get("duration", 0.0))[:SLOWEST],
         failed=[{"r": r, "errors": [i["id"] for i in r["items"] if i["status"] == ERROR]} for r in failed],
         queue=[q for q in gradebook.review_rows(records) if q["status"] == MANUAL],  # errors: "Failed submissions"

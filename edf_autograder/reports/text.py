@@ -6,9 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, SKIPPED, Result
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, READ, SKIPPED, Result
 
-MARK = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERR ", MANUAL: "REVW", NOT_FOUND: "MISS", SKIPPED: "SKIP"}
+MARK = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERR ", MANUAL: "REVW", NOT_FOUND: "MISS", SKIPPED: "SKIP", READ: "READ"}
 
 
 def _points(x: float) -> str:
@@ -57,9 +57,11 @@ def text(result: Result, *, verbose: bool = True) -> str:
         lines.append("\nFlags for a person (they change no points):")
         lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}"
                   for f in result.flags]
+    read = sum(i.max_points for i in result.items if i.status == READ)  # the self-check's read-back answers
     lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "
                  f"{_points(result.manual_pending)} points wait for manual review "
-                 f"(suggested total {_points(result.suggested_score)}); {result.duration:.0f} s")
+                 + (f"and {_points(read)} points are decided in the official grading " if read else "")
+                 + f"(suggested total {_points(result.suggested_score)}); {result.duration:.0f} s")
     return "\n".join(lines)
 
 

@@ -3,7 +3,8 @@ it was not written for: "Exercise 1 – Linear Regression" on the course's EDF, 
 
 1a: a `Square` node (forward and backward), called by the grader on its own inputs;
 1b: a linear model Affine(3->1) trained with the hand-out's `MSELoss` (structure, and the
-    error the grader measures on held-out points). No pen-and-paper part.
+    error the grader measures on held-out points, a hidden item). No pen-and-paper part.
+    Students' kit: `public` and `checks` (the declaration and `heldout` stay with the grader).
 
 Graded with `--exercise tests.exercise_linreg:EXERCISE`; see tests/test_second_exercise.py.
 """
@@ -15,20 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from edf_autograder.evidence.plan import GraphSlot, NotebookPlan
-from edf_autograder.exercise import Exercise, Notebook
+from edf_autograder.exercise import Exercise, Kit, Notebook
+from tests.exercise_linreg.public import FILE, PLAN
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 WEIGHTS, BIAS, NOISE = np.array([1.5, -2.0, 0.5]), 0.3, 0.1
 SPLIT = (200, 50, 100)  # train, test (notebook), held-out (grader)
-
-PLAN = NotebookPlan(
-    kind="regression", classes=1, inputs=("heldout",),
-    slots=(GraphSlot("1b-train", (("Affine", (3, 1)),), title="linear model"),),
-    definitions={"1a": "Square"},
-    losses=("MSELoss",),
-)
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,7 @@ class Points:
 
     def stage(self, dest: Path, *, quick: bool = False) -> None:
         (X, y), (Xt, yt) = self.part("train"), self.part("test")
-        np.savez(Path(dest) / "regression.npz", X_train=X, y_train=y, X_test=Xt, y_test=yt)
+        np.savez(Path(dest) / FILE, X_train=X, y_train=y, X_test=Xt, y_test=yt)
 
     def inputs(self, *, quick: bool) -> dict:
         return {"heldout": self.part("heldout")[0]}
@@ -59,15 +53,22 @@ def data() -> Points:
     return Points()
 
 
+def kit_data(dest: Path) -> None:
+    """The students' kit gets the notebook's file only: no held-out point."""
+    Points().stage(dest)
+
+
 EXERCISE = Exercise(
     name="linreg",
     title="Exercise 1: Linear Regression",
     sections={"1": "1 Linear regression"},
-    check_modules=("tests.exercise_linreg.checks",),
+    check_modules=("tests.exercise_linreg.checks", "tests.exercise_linreg.heldout"),
     notebooks=(Notebook(PLAN, "linear_regression.ipynb", markers=("regression.npz",)),),
     reference=HERE / "reference",
     staged={"edf.py": ROOT / "edf_autograder" / "runtime" / "edf.py"},
     handout_files={"edf.py": ROOT / "reference" / "edf.py"},
     data=data,
     time_limits={"quick": (60, 300), "synthetic": (60, 300)},
+    kit=Kit(modules=("tests.exercise_linreg.public", "tests.exercise_linreg.checks"), data=kit_data,
+            dataset="tests.exercise_linreg.public:kit_dataset"),
 )
