@@ -10,8 +10,8 @@ from __future__ import annotations
 ENGINE_MODULES = (
     "edf_autograder",
     "edf_autograder.errors", "edf_autograder.exercise", "edf_autograder.pipeline",
-    "edf_autograder.answers", "edf_autograder.answers.chains", "edf_autograder.answers.expressions", "edf_autograder.answers.formulas",
-    "edf_autograder.answers.notation", "edf_autograder.answers.sheet",
+    "edf_autograder.answers", "edf_autograder.answers.chains", "edf_autograder.answers.expressions",
+    "edf_autograder.answers.formulas", "edf_autograder.answers.notation", "edf_autograder.answers.sheet",
     "edf_autograder.checking", "edf_autograder.checking.evidence", "edf_autograder.checking.registry",
     "edf_autograder.checking.run",
     "edf_autograder.checking.verdicts",
