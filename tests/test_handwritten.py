@@ -54,7 +54,10 @@ def test_a_batch_links_handwritten_pages_and_queues_every_2_1_item(tmp_path):
 
     with open(out / "review_queue.csv", newline="", encoding="utf-8-sig") as fh:
         queue = [row for row in csv.DictReader(fh) if row["safe_id"] == "paper_only"]
-    assert len(queue) == 9 and {row["file"] for row in queue} == {"students/paper_only/handwritten/pen_and_paper.pdf"}
+    items = [row for row in queue if not row["item"].startswith("flag:")]
+    assert len(items) == 9 and {row["file"] for row in items} == {"students/paper_only/handwritten/pen_and_paper.pdf"}
+    # no notebook: no automatic grade at all, and a row says why (issue 19: nothing silently ungraded)
+    assert [row["item"] for row in queue if row["item"].startswith("flag:")] == ["flag:ungraded"]
 
     summary = (out / "summary.html").read_text()
     assert 'href="students/paper_only/handwritten/pen_and_paper.pdf"' in summary

@@ -61,7 +61,7 @@ def test_the_kit_installs_offline_without_the_grader(kit_python):
     assert found == {"edf_selfcheck": True, "edf_autograder.kit.cli": True,
                      "edf_autograder.kernel.sandbox": False, "edf_autograder.kernel.memory_cap": False,
                      "edf_autograder.batch": False, "edf_ex2.key": False, "edf_ex2.data": False,
-                     "edf_ex2.s2_1a_derivatives": False, "jinja2": False, "tqdm": False}
+                     "edf_ex2.s2_1a_derivatives": False, "jinja2": True, "tqdm": False}  # jinja2: the notebook table
     named = subprocess.run([str(kit_python), "-I", "-c", "from edf_autograder.exercise import load; "
                             "e = load('ex2'); print(type(e).__name__, len(e.checks()))"],
                            capture_output=True, text=True, check=True, env=offline_env()).stdout.split()
@@ -69,6 +69,11 @@ def test_the_kit_installs_offline_without_the_grader(kit_python):
     usage = subprocess.run([str(bin_dir(kit_python.parent.parent) / "edf-selfcheck"), "--help"],
                            capture_output=True, text=True, env=offline_env(), cwd=kit_python.parent)
     assert usage.returncode == 0 and "official grade" in usage.stdout
+    # the per-task check of the hand-out's first cell imports from the kit alone
+    notebook = subprocess.run([str(kit_python), "-I", "-c", "from edf_autograder.selfcheck import check, check_all; "
+                               "print(callable(check) and callable(check_all))"],
+                              capture_output=True, text=True, env=offline_env())
+    assert notebook.stdout.strip() == "True", notebook.stderr[-2000:]
 
 
 def test_the_kit_runs_without_linux_only_modules_or_bubblewrap(kit_results):

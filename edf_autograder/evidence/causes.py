@@ -14,7 +14,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from edf_autograder.kernel.session import ANSI, CellRun, cell_name, last_line
+from edf_autograder.kernel.cells import ANSI, CellRun, cell_name, last_line
 
 FAILED = ("error", "timeout", "dead kernel")
 CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)")

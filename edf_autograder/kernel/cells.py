@@ -3,9 +3,13 @@ students' in-notebook self-check (`edf_autograder.selfcheck`). Nothing here star
 contains a kernel, so importing it pulls in no sandbox and nothing platform-specific."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 GLOBALS = object()  # stands for the kernel's globals() in a session's call arguments
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colour codes in a traceback
 
 
 def cell_name(index: int) -> str:

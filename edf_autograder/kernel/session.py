@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-import re
 import subprocess
 import threading
 import time
@@ -24,13 +23,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from edf_autograder.errors import KernelCallError
 from edf_autograder.kernel import launch
-from edf_autograder.kernel.cells import GLOBALS, CellRun, cell_name, last_line
+from edf_autograder.kernel.cells import ANSI, GLOBALS, CellRun, cell_name, last_line
 from edf_autograder.kernel.interpreter import GRADERS, Interpreter
 
 __all__ = ["GLOBALS", "CellRun", "KernelSession", "cell_name", "kernel_env", "last_line"]
 
 PROBE_SOURCE = (Path(__file__).parent / "probe.py").read_text()
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TRACE_LINES = 12  # lines of a student's traceback kept for the feedback
 
 

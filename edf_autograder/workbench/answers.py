@@ -23,7 +23,7 @@ class Item:
 
 
 def _tag(item: dict) -> str:
-    """What must agree besides the text: 2.1c-iii's gradient was scored apart from its remark."""
+    """What must agree besides the text: a gradient scored apart from its remark (a verdict's data says which)."""
     data = item.get("data") or {}
     return str(data.get("c_iii", "")) if "c_iii" in data else ""
 

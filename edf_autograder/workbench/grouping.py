@@ -34,7 +34,7 @@ class Answer:
     message: str
     ideas: list[str]
     basis: str
-    tag: str = ""         # what else must agree for answers to share a group (e.g. 2.1c-iii's gradient)
+    tag: str = ""         # what else must agree for answers to share a group (e.g. a gradient scored apart from its remark)
     files: list[str] = field(default_factory=list)  # handwritten pages, relative to the output folder
 
 
