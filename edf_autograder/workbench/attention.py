@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from edf_autograder.checking.verdicts import ERROR, FAIL, PASS
-from edf_autograder.reports.gradebook import handwritten_files
+from edf_autograder.reports.gradebook import handwritten_files, ungraded
 
 SHOWN_FLAG_KEYS = ("kind", "message", "notebook", "cell")  # every other key a flag has is shown as evidence
 
@@ -41,7 +41,8 @@ def students(records: list[dict]) -> list[Student]:
                     ungraded=not any(i["status"] in (PASS, FAIL) for i in r["items"]),
                     pages=handwritten_files(r))
         if s.ungraded:
-            s.notes = [n for n in r.get("notes", []) if not n.startswith("Isolation:")]
+            # why (the gradebook's reason), then what the run noted beyond the machine's set-up
+            s.notes = [ungraded(r)] + [n for n in r.get("notes", []) if not n.startswith(("Isolation:", "Environment:"))]
         if s.flags or s.errors or s.ungraded or s.pages:
             found.append(s)
     return sorted(found, key=lambda s: (not s.ungraded, not s.flags, s.student))
