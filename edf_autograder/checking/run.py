@@ -12,7 +12,8 @@ from edf_autograder.errors import EvidenceMissing, HarnessError, Untrusted
 from edf_autograder.evidence.integrity import Flag, tamper_note
 
 INTERNAL = "internal grader error (the instructor will look at it):\n"
-QUICK_SKIP = "not checked in quick mode (needs the full training data); run without --quick"
+QUICK_SKIP = ("not checked in quick mode (needs the full training data): a full `check` without --quick, "
+              "or the official grading, runs it")
 
 
 def run_item(chk, ev: Evidence) -> ItemResult:

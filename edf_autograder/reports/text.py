@@ -44,10 +44,14 @@ def text(result: Result, *, verbose: bool = True) -> str:
     lines += [f"Note: {n}" for n in result.notes]
     for section, title in section_titles(result.to_dict()).items():
         items = [i for i in result.items if i.section == section]
-        earned = sum(i.points for i in items if i.status != MANUAL)
-        lines.append(f"\n{title}  ({_points(earned)}/{_points(sum(i.max_points for i in items))})")
+        earned = sum(i.points for i in items if i.status not in (MANUAL, READ))
+        # a read-back answer (the students' kit) has no points yet: "-", never a zero
+        read = sum(i.max_points for i in items if i.status == READ)
+        lines.append(f"\n{title}  ({_points(earned)}/{_points(sum(i.max_points for i in items) - read)}"
+                     + (f"; {_points(read)} points read back, decided in the official grading)" if read else ")"))
         for i in items:
             mark, got, top = MARK.get(i.status, i.status), _points(i.points), _points(i.max_points)
+            got = "-" if i.status == READ else got
             lines.append(f"  [{mark}] {i.id:<19} {got:>4}/{top:<4} {i.title}")
             if verbose and i.message and i.status != PASS:
                 lines += ["        " + row for row in i.message.splitlines()[:8]]
@@ -69,7 +73,8 @@ def markdown(result: Result) -> str:
     rows = ["| item | status | points | message |", "|---|---|---|---|"]
     for i in result.items:
         msg = i.message.replace("|", "\\|").replace("\n", " ")[:200]
-        rows.append(f"| {i.id} | {i.status} | {_points(i.points)}/{_points(i.max_points)} | {msg} |")
+        got = "-" if i.status == READ else _points(i.points)
+        rows.append(f"| {i.id} | {i.status} | {got}/{_points(i.max_points)} | {msg} |")
     title = result.exercise.get("title", "Autograder")
     head = (f"### {title}: {_points(result.score)}/{_points(result.max_score)}\n\n"
             f"{_points(result.manual_pending)} points wait for manual review. Data: {result.dataset}\n")
