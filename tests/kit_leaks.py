@@ -67,6 +67,9 @@ def key_values() -> tuple[set[str], set[str]]:
     texts |= {line.strip() for line in answers["b"]["proof"].splitlines() if len(line.strip()) > 20}
     texts |= {idea for ideas in key_file["keywords"].values() for idea in ideas}
     texts.add(key_file["c_iii_policy"])
+    # the key's own entry names (what a handed-in key is recognised by), not the answer file's
+    template = tomllib.loads((REFERENCE / "pen_and_paper_template.toml").read_text(encoding="utf-8"))
+    texts |= {name for name in key_file if name not in template and "_" in name}
     return numbers, texts
 
 

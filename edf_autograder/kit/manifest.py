@@ -71,8 +71,8 @@ def record(exercise: Exercise, kit: Kit, check_modules: tuple[str, ...], staged:
         "answers": None if sheet is None else {
             "filename": sheet.filename, "handwritten": sheet.handwritten, "section": sheet.section,
             "schema": [[t, n, kind] for (t, n), kind in sheet.schema.items()],
-            "variables": [[t, n, list(v)] for (t, n), v in sheet.variables.items()],
-            "key_markers": list(sheet.key_markers)},
+            # no key_markers: they name the key's own entries, and a kit never meets the key
+            "variables": [[t, n, list(v)] for (t, n), v in sheet.variables.items()]},
     }
 
 
@@ -84,7 +84,7 @@ def load(root: Path) -> KitExercise:
     answers = m["answers"]
     sheet = None if answers is None else AnswerSheet(
         answers["filename"], answers["handwritten"], {(t, n): kind for t, n, kind in answers["schema"]},
-        root / FILES / "answers_template.toml", answers["section"], tuple(answers["key_markers"]),
+        root / FILES / "answers_template.toml", answers["section"], (),
         {(t, n): tuple(v) for t, n, v in answers["variables"]})
     return KitExercise(
         name=m["name"], title=m["title"], sections=m["sections"], check_modules=tuple(m["check_modules"]),
