@@ -4,16 +4,9 @@ none that could pick up files beyond the allow-list). Timestamps are fixed: the 
 gives the same bytes. Metadata 1.2 holds every field the kit needs (PEP 345)."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import zipfile
 from pathlib import Path
 
-EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def _record_hash(data: bytes) -> str:
-    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+from edf_autograder.distribution import write_wheel as write_members  # the zip and its RECORD
 
 
 def write_wheel(folder: Path, name: str, version: str, files: dict[str, bytes], *, summary: str,
@@ -26,16 +19,7 @@ def write_wheel(folder: Path, name: str, version: str, files: dict[str, bytes], 
     points = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in named.items()) + "\n"
                      for group, named in entry_points.items())
     wheel = "Wheel-Version: 1.0\nGenerator: edf_autograder.kit\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    everything = {**files, f"{info}/METADATA": metadata.encode(), f"{info}/WHEEL": wheel.encode(),
-                  f"{info}/entry_points.txt": points.encode()}
-    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in everything.items())
-    everything[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"{stem}-py3-none-any.whl"
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path, data in everything.items():
-            entry = zipfile.ZipInfo(path, EPOCH)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(entry, data)
-    return out
+    return write_members(folder / f"{stem}-py3-none-any.whl",
+                         {**files, f"{info}/METADATA": metadata.encode(), f"{info}/WHEEL": wheel.encode(),
+                          f"{info}/entry_points.txt": points.encode()})
