@@ -27,5 +27,9 @@ class KernelCallError(HarnessError):
     """A call into the student's kernel failed or returned something unusable."""
 
 
+class SandboxError(HarnessError):
+    """The kernel's containment asked for (sandbox, memory cap) cannot be set up on this machine."""
+
+
 class Untrusted(KernelCallError):
     """What the kernel reported disagrees with the grader's own recomputation."""

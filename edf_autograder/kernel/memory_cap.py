@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from edf_autograder.errors import SandboxError
 from edf_autograder.kernel.process_tree import Tree, signal_quietly
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,6 @@ DEFAULT_CAP = 4 * GiB       # what one process may address (RLIMIT_AS); the refe
 SMALLEST = 256 * MiB        # a kernel with numpy imported holds ~70 MiB
 INTERVAL, CLOSE_INTERVAL = 0.25, 0.05   # seconds between looks of the watchdog (past half the cap)
 GROUP_PREFIX = "edf-kernel-"            # edf-kernel-<grader pid>-<random>
-
-
-def _error(text: str) -> Exception:
-    from edf_autograder.kernel.sandbox import SandboxError  # sandbox imports this module
-    return SandboxError(text)
 
 
 def size_text(n: int) -> str:
@@ -65,10 +61,10 @@ def cap_bytes(value: str | None = None) -> int | None:
         return None
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", text)
     if not match:
-        raise _error(f"{MEMORY_SWITCH}={text!r}: expected a size such as 4G, 1.5G or 512M, or off")
+        raise SandboxError(f"{MEMORY_SWITCH}={text!r}: expected a size such as 4G, 1.5G or 512M, or off")
     size = int(float(match[1]) * 1024 ** "bkmgt".index(match[2] or "b"))
     if size < SMALLEST:
-        raise _error(f"{MEMORY_SWITCH}={text!r}: too small for a kernel; give at least {size_text(SMALLEST)}")
+        raise SandboxError(f"{MEMORY_SWITCH}={text!r}: too small for a kernel; give at least {size_text(SMALLEST)}")
     return size
 
 
@@ -102,7 +98,7 @@ def _find(switch: str) -> Method:
         version = "v2" if (folder / "cgroup.controllers").exists() else "v1"
         problem = _usable(version, folder)
         if problem:
-            raise _error(f"{CGROUP_SWITCH}={switch}: {problem}; give a cgroup folder the grader may "
+            raise SandboxError(f"{CGROUP_SWITCH}={switch}: {problem}; give a cgroup folder the grader may "
                          "make cgroups in, or set it to auto")
         return Method(f"cgroup {version}", folder)
     problems = []

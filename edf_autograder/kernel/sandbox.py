@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edf_autograder import distribution
-from edf_autograder.errors import HarnessError
+from edf_autograder.errors import SandboxError
 from edf_autograder.kernel import memory_cap
 from edf_autograder.kernel.output_cap import CELL_OUTPUT, MAX_MESSAGE  # noqa: F401  (this module's budget, as before)
 from edf_autograder.kernel.plain import KEEP_ENV, PlainKernelManager
@@ -52,10 +52,6 @@ LIMITS = {"as": 4 * GiB, "nproc": 256, "fsize": 1 * GiB, "nofile": 1024, "core":
 TMP_SIZE, SHM_SIZE = 256 * MiB, 64 * MiB
 UIDS = (1_500_000_000, 1_600_000_000)  # one unused uid per kernel, so RLIMIT_NPROC counts only it
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-
-
-class SandboxError(HarnessError):
-    """The sandbox asked for cannot be set up on this machine."""
 
 
 @dataclass(frozen=True)
