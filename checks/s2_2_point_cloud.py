@@ -7,7 +7,7 @@ from edf_autograder.checking.registry import check
 from edf_autograder.checking.verdicts import failed, passed
 from edf_autograder.errors import EvidenceMissing
 from edf_autograder.evidence.capture import graph_of
-from edf_autograder.evidence.graph import forward
+from edf_autograder.evidence.graph import Graph, forward
 from edf_autograder.kernel import exchange
 from edf_ex2.common import NODES, check_own_forward, error_percent, probabilities, structure
 from edf_ex2.notebooks import PCL_LOGREG as LOGREG
@@ -68,19 +68,53 @@ def mlp_error(ev):
     return passed(msg, **measure) if wrong <= PCL_MLP_MAX_WRONG else failed(msg, **measure)
 
 
-def _plot_check(ev, plot_key: str, train_key: str):
-    """What the plotting cell drew (the output of the graph it built on the grid, read in
-    the kernel right after the cell, whatever the cell then did with `output`) against the
-    grader's own evaluation of the trained model on the same grid."""
-    graph = graph_of(ev.capture(train_key))
-    cap = ev.capture(plot_key)
-    if cap.get("cell_status") == "timeout":
-        return failed(f"the plotting cell did not finish: {cap.get('cell_error') or 'time limit'} (nothing was drawn)")
+def _drawn(cap: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(the grid, the values drawn on it) of a plotting cell, validated."""
     drawn = cap.get("plot", {})
     if "x_value" not in drawn or "out_value" not in drawn:
         raise EvidenceMissing("the plotting cell's graph has no values: is edf.Forward() run after `output = ...`?")
     X_plot = exchange.checked(drawn["x_value"], "the grid (input)", shape=(None, 2))
-    out = exchange.checked(drawn["out_value"], "output.value", finite=False)
+    return X_plot, exchange.checked(drawn["out_value"], "output.value", finite=False)
+
+
+def _gap(graph: Graph, X_plot: np.ndarray, out: np.ndarray, upto: int | None = None) -> float:
+    """How far the drawn values are from the grader's own forward pass of `graph` on the grid."""
+    return float(np.max(np.abs(forward(graph, X_plot, upto=upto, nodes=NODES)[:, 0] - out)))
+
+
+def _same_weights(plot: Graph, trained: Graph) -> bool:
+    """The plot computes with the trained model's parameters: the same arrays, in chain order."""
+    mine, theirs = plot.chain_weights(), trained.chain_weights()
+    return len(mine) == len(theirs) > 0 and all(
+        a is not None and b is not None and a.shape == b.shape and np.array_equal(a, b)
+        for a, b in zip(mine, theirs, strict=True))
+
+
+def _draws_trained_parameters(plot: Graph | None, trained: Graph, course_model: tuple,
+                              X_plot: np.ndarray, out: np.ndarray) -> bool:
+    """The plot is the hand-out's model with the parameters the notebook trained, and drew
+    that graph's output: it draws the trained model, even where the trained graph itself is
+    wrong (the course's plotting line keeps the Sigmoid a student left out of training).
+    Graded once, in the model's own item; a plot of other parameters or layers is not this."""
+    if plot is None:
+        return False
+    try:
+        return tuple(plot.layers()) == tuple(course_model) and _same_weights(plot, trained) \
+            and _gap(plot, X_plot, out) <= PLOT_AGREE
+    except EvidenceMissing:
+        return False
+
+
+def _plot_check(ev, plot_key: str, train_key: str, course_model: tuple):
+    """What the plotting cell drew (the output of the graph it built on the grid, read in
+    the kernel right after the cell, whatever the cell then did with `output`) against the
+    grader's own evaluation of the trained model on the same grid, or else against the
+    hand-out's model (`course_model`) with the trained parameters."""
+    graph = graph_of(ev.capture(train_key))
+    cap = ev.capture(plot_key)
+    if cap.get("cell_status") == "timeout":
+        return failed(f"the plotting cell did not finish: {cap.get('cell_error') or 'time limit'} (nothing was drawn)")
+    X_plot, out = _drawn(cap)
     if out.ndim == 2 and out.shape[1] == 2:
         return failed("output has two columns: apply the trained model without SingleProbToProbVector")
     out = out.reshape(-1)
@@ -88,20 +122,27 @@ def _plot_check(ev, plot_key: str, train_key: str):
         return failed(f"output has {out.shape[0]} values for {X_plot.shape[0]} grid points")
     model = graph.layers()
     upto = len(model) - (model[-1][0] == "SingleProbToProbVector")  # the plot draws p, not [p, 1 - p]
-    mine = forward(graph, X_plot, upto=upto, nodes=NODES)[:, 0]
-    gap = float(np.max(np.abs(mine - out)))
-    if gap > PLOT_AGREE:
-        return failed(f"the plotted output differs from your trained model on the grid by up to {gap:.3g} "
-                      "(use the trained parameters, and `input` as the model's input)")
-    return passed(f"the plotted output matches the grader's evaluation of your trained model on "
-                  f"{len(out):,} grid points (max difference {gap:.1e})")
+    try:
+        gap: float | None = _gap(graph, X_plot, out, upto)
+    except EvidenceMissing as exc:  # the trained graph has a student's own node class
+        gap, unknown = None, exc
+    if gap is not None and gap <= PLOT_AGREE:
+        return passed(f"the plotted output matches the grader's evaluation of your trained model on "
+                      f"{len(out):,} grid points (max difference {gap:.1e})")
+    if _draws_trained_parameters(cap.get("graph"), graph, course_model, X_plot, out):
+        return passed(f"the plot draws the trained model (its trained parameters, on {len(out):,} grid points); "
+                      f"the model's own fault is graded in {train_key.split('-')[0]}")
+    if gap is None:
+        raise unknown
+    return failed(f"the plotted output differs from your trained model on the grid by up to {gap:.3g} "
+                  "(use the trained parameters, and `input` as the model's input)")
 
 
 @check("2.2b", "Decision boundary plot of the logistic regression uses the trained model", 1)
 def logreg_plot(ev):
-    return _plot_check(ev, "2.2b", "2.2a-train")
+    return _plot_check(ev, "2.2b", "2.2a-train", LOGREG[:-1])
 
 
 @check("2.2d", "Decision boundary plot of the MLP uses the trained model", 1)
 def mlp_plot(ev):
-    return _plot_check(ev, "2.2d", "2.2c-train")
+    return _plot_check(ev, "2.2d", "2.2c-train", MLP[:-1])

@@ -55,6 +55,12 @@ class Graph:
         """[(node type, weight shape or None)] from the input (excluded) to the output."""
         return [(self.nodes[i]["type"], self.param_shape(self.nodes[i], "A")) for i in self.chain()[1:]]
 
+    def chain_weights(self) -> list[np.ndarray | None]:
+        """The weights' arrays along the chain, input to output (each node's by weight name;
+        None where the kernel sent no array): which parameters a graph computes with."""
+        return [self.params.get(f"p{idx}") for i in self.chain()
+                for _, idx in sorted(self.nodes[i]["params"].items(), key=lambda item: item[0].split(".")[-1])]
+
     def has_loss(self, losses: tuple[str, ...] = ("CrossEntropyLoss",)) -> bool:
         """A loss node (of one of these classes, or a subclass) reads the output: a graph
         built to be trained."""

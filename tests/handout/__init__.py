@@ -33,6 +33,8 @@ VARIANTS = {
     "one_sided_numdiff": faulty.one_sided_numdiff,
     "no_hidden_2_3c": faulty.no_hidden_2_3c,
     "three_faults": faulty.three_faults,
+    "no_sigmoid_2_2a": faulty.no_sigmoid_2_2a,
+    "no_output_sigmoid_2_2c": faulty.no_output_sigmoid_2_2c,
     "own_edf_input_value": own_files.input_takes_value,
     "own_edf_cosmetic": own_files.cosmetic_edf,
     "data_path_fails": own_files.data_path_fails,

@@ -122,6 +122,20 @@ def forgotten_hidden_layer(image) -> None:
                    "prob_node = edf.Softmax(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node))")
 
 
+# Faults of the point-cloud notebook: a one-line mistake in a model's TO-DO, with the
+# hand-out's own plotting lines left as they are (they draw the trained parameters).
+def logreg_without_sigmoid(pcl) -> None:
+    """2.2a's logistic regression forgets its Sigmoid (the course's plotting line still has it)."""
+    course.replace(pcl["cells"][4], "SingleProbToProbVector(edf.Sigmoid(edf.Affine(affine_params, x_node)))",
+                   "SingleProbToProbVector(edf.Affine(affine_params, x_node))")
+
+
+def mlp_without_output_sigmoid(pcl) -> None:
+    """2.2c's MLP forgets its output Sigmoid (its plot, 2.2d, keeps it, as the hand-out's hint says)."""
+    course.replace(pcl["cells"][11], "SingleProbToProbVector(edf.Sigmoid(edf.Affine(output_params, hidden)))",
+                   "SingleProbToProbVector(edf.Affine(output_params, hidden))")
+
+
 def with_faults(*edits):
     """A builder: the "given" style with these edits to its image notebook."""
     def build(handout):
@@ -137,3 +151,18 @@ relu_backward = with_faults(wrong_relu_backward)            # (h)
 one_sided_numdiff = with_faults(one_sided_quotient)         # (i)
 no_hidden_2_3c = with_faults(forgotten_hidden_layer)        # (j)
 three_faults = with_faults(wrong_relu_backward, one_sided_quotient, forgotten_hidden_layer)
+
+
+def with_pcl_faults(*edits):
+    """A builder: the "given" style with these edits to its point-cloud notebook."""
+    def build(handout):
+        pcl, image = given.build(handout)
+        for edit in edits:
+            edit(pcl)
+        return pcl, image
+    build.__doc__ = "; ".join(e.__doc__ for e in edits)
+    return build
+
+
+no_sigmoid_2_2a = with_pcl_faults(logreg_without_sigmoid)               # (k)
+no_output_sigmoid_2_2c = with_pcl_faults(mlp_without_output_sigmoid)    # (l)
