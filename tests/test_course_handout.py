@@ -19,7 +19,8 @@ from edf_autograder.batch.run import grade_all
 from edf_autograder.kernel import sandbox
 from edf_autograder.pipeline import grade
 from edf_ex2.exercise import EXERCISE
-from tests.handout import STYLES, VARIANTS, course, given, write_submission
+from tests.handout import ONE_LINE, STYLES, VARIANTS, course, given, write_submission
+from tests.handout.faulty import ONE_LINE_FAULTS
 
 SLOW_ITEMS = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
 FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii", "2.3b", "2.3i"}  # wait for a tutor: 6 points
@@ -85,7 +86,7 @@ def test_given_style_changes_only_the_todo_cells(course_handout):
             assert all(line in new for line in course.text(original["cells"][i]).splitlines()), i
 
 
-@pytest.mark.parametrize("name", [*STYLES, *VARIANTS])
+@pytest.mark.parametrize("name", [*STYLES, *VARIANTS, *ONE_LINE])
 def test_every_submission_is_a_valid_notebook_pair(course_handout, tmp_path, name):
     folder = write_submission(name, course_handout, tmp_path / name)
     for notebook in (course.PCL, course.IMAGE):
@@ -169,6 +170,45 @@ def test_min_error_sweeps_get_one_verdict_in_quick_and_full_mode(graded):
             if item(result, i).status == "fail":
                 assert re.search(r"minimum|lowest|smallest|best epoch", message, re.I), message
     assert_graded_as_correct(full, quick=False, allowed=SWEEP_ITEMS)
+
+
+# ---- one fault, one deduction (issue 24, point 6) -----------------------------------------------
+
+PLOT_FAULTS = {"no_sigmoid_2_2a": ("2.2b", "2.2a"), "no_output_sigmoid_2_2c": ("2.2d", "2.2c")}
+
+
+@pytest.mark.parametrize("name", [n if n in PLOT_FAULTS else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in ONE_LINE_FAULTS])
+def test_a_one_line_fault_costs_its_own_item_and_no_other(graded, name):
+    """Caught (an item of its own subtask fails), and nothing else lost: a tutor does not
+    deduct a consequence twice."""
+    result = graded(name, quick=True)
+    own = ONE_LINE_FAULTS[name][1]
+    lost = wrong_items(result, quick=True)
+    assert lost, f"{name} was not caught"
+    assert set(lost) <= own, "lost beyond its own item:\n" + "\n".join(
+        f"  {i} [{status}] {message}" for i, (status, message) in lost.items() if i not in own)
+
+
+@pytest.mark.parametrize("name", PLOT_FAULTS)
+def test_the_plot_of_a_wrong_model_earns_its_point_and_says_where_the_fault_is_graded(graded, name):
+    """The course's plotting line keeps the Sigmoid the student left out of training: the
+    plot draws the trained parameters, so the plot item passes and names the model's item."""
+    plot, model = PLOT_FAULTS[name]
+    got = item(graded(name, quick=True), plot)
+    assert (got.status, got.points) == ("pass", 1), got.message
+    assert "the plot draws the trained model" in got.message and f"graded in {model}" in got.message, got.message
+    assert item(graded(name, quick=True), f"{model}-graph").status == "fail"
+
+
+@pytest.mark.slow
+def test_plots_that_do_not_draw_the_trained_models_still_fail(graded):
+    result = graded("plots_not_of_the_trained_models", quick=True)
+    for plot in ("2.2b", "2.2d"):  # a fresh logistic regression; the MLP's plot of the other model's parameters
+        got = item(result, plot)
+        assert (got.status, got.points) == ("fail", 0) and "differs from your trained model" in got.message, got.message
+    assert_graded_as_correct(result, quick=True, allowed={*ONE_LINE_FAULTS["no_sigmoid_2_2a"][1],
+                                                          *ONE_LINE_FAULTS["no_output_sigmoid_2_2c"][1], "2.2b", "2.2d"})
 
 
 # ---- integrity: flagged for a person, graded as usual ----------------------------------------

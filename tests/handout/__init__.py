@@ -4,7 +4,8 @@ by hand-written solutions that are independent of the project's reference notebo
 Correct styles (`STYLES`): "given" (TO-DOs filled in place, nothing else changed), "helpers"
 (the student's own helper functions, training function and loops), "merged" (cells merged
 and reordered, metadata stripped, stale outputs saved). Faulty variants (`VARIANTS`) are
-built from them, one mistake or misbehaviour each.
+built from them, one mistake or misbehaviour each; `ONE_LINE` holds one-line faults in the
+TO-DOs (`faulty.ONE_LINE_FAULTS`, with the items each may cost).
 
     write_submission("helpers", handout_dir, dest)  # dest/ gets both notebooks + pen_and_paper.toml
 
@@ -33,17 +34,21 @@ VARIANTS = {
     "one_sided_numdiff": faulty.one_sided_numdiff,
     "no_hidden_2_3c": faulty.no_hidden_2_3c,
     "three_faults": faulty.three_faults,
-    "no_sigmoid_2_2a": faulty.no_sigmoid_2_2a,
-    "no_output_sigmoid_2_2c": faulty.no_output_sigmoid_2_2c,
     "own_edf_input_value": own_files.input_takes_value,
     "own_edf_cosmetic": own_files.cosmetic_edf,
     "data_path_fails": own_files.data_path_fails,
+    "no_sigmoid_2_2a": faulty.no_sigmoid_2_2a,
+    "no_output_sigmoid_2_2c": faulty.no_output_sigmoid_2_2c,
+    "plots_not_of_the_trained_models": faulty.plots_not_of_the_trained_models,
 }
+# one-line faults in the TO-DOs, each costing its own items only (issue 24); not all VARIANTS, which
+# other tests (the kit's) grade one by one
+ONE_LINE = {name: build for name, (build, _) in faulty.ONE_LINE_FAULTS.items()}
 
 
 def write_submission(name: str, handout: Path, dest: Path, **options) -> Path:
     """Write submission `name` (a style or a variant) into the folder `dest`."""
-    build = STYLES.get(name) or VARIANTS[name]
+    build = STYLES.get(name) or VARIANTS.get(name) or ONE_LINE[name]
     pcl, image, *files = build(handout, **options)  # a build may add files: {name: text}
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
