@@ -9,6 +9,7 @@ from edf_autograder.errors import EvidenceMissing
 from edf_autograder.evidence.capture import graph_of
 from edf_autograder.evidence.graph import Graph, forward
 from edf_autograder.kernel import exchange
+from edf_autograder.kernel.cells import last_line
 from edf_ex2.common import NODES, check_own_forward, error_percent, probabilities, structure
 from edf_ex2.notebooks import PCL_LOGREG as LOGREG
 from edf_ex2.notebooks import PCL_MLP as MLP
@@ -114,6 +115,9 @@ def _plot_check(ev, plot_key: str, train_key: str, course_model: tuple):
     cap = ev.capture(plot_key)
     if cap.get("cell_status") == "timeout":
         return failed(f"the plotting cell did not finish: {cap.get('cell_error') or 'time limit'} (nothing was drawn)")
+    if cap.get("cell_status") == "error":  # its graph was evaluated, but on what, and was anything drawn?
+        return failed(f"the plotting cell raised {last_line(cap.get('cell_error') or '', 'an error')}: the plot was not "
+                      "drawn (the model goes on the grid `input`, and the cell runs to its end)")
     X_plot, out = _drawn(cap)
     if out.ndim == 2 and out.shape[1] == 2:
         return failed("output has two columns: apply the trained model without SingleProbToProbVector")

@@ -227,3 +227,15 @@ def test_no_plot_at_all_is_evidence_missing():
     ev.notebooks["pcl"].missing["2.2b"] = "no graph drawn on the grid was found after cell 8"
     with pytest.raises(EvidenceMissing, match="no graph drawn"):
         RUN["2.2b"](ev)
+
+
+def test_a_plotting_cell_that_raised_drew_nothing():
+    """The MLP applied to x_node (100 points) on the grid's reshape: the values agree with
+    the trained model, but the cell stopped before its contour."""
+    _, plot_layers, weights, draw, _ = FAULTY_MODELS["2.2d"]
+    trained = chain_graph([*plot_layers, "SingleProbToProbVector"], weights)
+    ev = evidence({"2.2c-train": {"cell": 7, "graph": trained},
+                   "2.2d": {"cell": 14, "cell_status": "error", "plot": {"x_value": GRID, "out_value": draw(weights)},
+                            "cell_error": "Traceback ...\nValueError: cannot reshape array of size 100 into shape (500,500)"}})
+    verdict = RUN["2.2d"](ev)
+    assert verdict.status == "fail" and "raised ValueError: cannot reshape" in verdict.message, verdict.message
