@@ -175,6 +175,7 @@ def test_min_error_sweeps_get_one_verdict_in_quick_and_full_mode(graded):
 # ---- one fault, one deduction (issue 24, point 6) -----------------------------------------------
 
 PLOT_FAULTS = {"no_sigmoid_2_2a": ("2.2b", "2.2a"), "no_output_sigmoid_2_2c": ("2.2d", "2.2c")}
+FULL_MODE_ONLY = {"first_epoch_2_3f"}  # quick mode's small data cannot decide it: the item skips
 
 
 @pytest.mark.parametrize("name", [n if n in PLOT_FAULTS else pytest.param(n, marks=pytest.mark.slow)
@@ -182,10 +183,11 @@ PLOT_FAULTS = {"no_sigmoid_2_2a": ("2.2b", "2.2a"), "no_output_sigmoid_2_2c": ("
 def test_a_one_line_fault_costs_its_own_item_and_no_other(graded, name):
     """Caught (an item of its own subtask fails), and nothing else lost: a tutor does not
     deduct a consequence twice."""
-    result = graded(name, quick=True)
+    quick = name not in FULL_MODE_ONLY
+    result = graded(name, quick=quick)
     own = ONE_LINE_FAULTS[name][1]
-    lost = wrong_items(result, quick=True)
-    assert lost, f"{name} was not caught"
+    lost = wrong_items(result, quick=quick)
+    assert any(status in ("fail", "not found") for status, _ in lost.values()), f"{name} was not caught: {lost}"
     assert set(lost) <= own, "lost beyond its own item:\n" + "\n".join(
         f"  {i} [{status}] {message}" for i, (status, message) in lost.items() if i not in own)
 

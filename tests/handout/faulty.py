@@ -220,12 +220,11 @@ ONE_LINE_FAULTS = {  # name -> (builder, the items of the fault's own subtask)
     "extra_layer_2_3g": (one_line(
         "image", 47, "for i in range(nLayers-1):\n        h = ReLU", "for i in range(nLayers):\n        h = ReLU",
         "2.3g's ReLU depth sweep builds one hidden layer too many"), {"2.3g-relu"}),
-    "sigmoid_in_relu_width_sweep_2_3h": (one_line(
-        "image", 53, "h = ReLU(edf.Affine(edf.AffineParams(nHiddens, nHiddens), h))",
-        "h = edf.Sigmoid(edf.Affine(edf.AffineParams(nHiddens, nHiddens), h))",
-        "2.3h's ReLU width sweep stacks Sigmoid layers on the first ReLU one"), {"2.3h-relu"}),
+    "leaky_forward": (one_line(
+        "image", 24, "self.value = np.where(self.x.value > 0, self.x.value, self.c * self.x.value)",
+        "self.value = np.where(self.x.value > 0, self.x.value, 0.0)",
+        "LeakyReLU's forward forgets the leak (ReLU's)"), {"2.3d-leakyrelu", "2.3d-leakyrelu-mlp"}),
 }
-
 
 
 def plots_not_of_the_trained_models(handout):
