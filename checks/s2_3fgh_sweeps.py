@@ -34,6 +34,9 @@ def _last_graph_shape(graph, sweep, act: str, last) -> str:
     acts = [t for t, _ in layers if t == node]
     if not acts:
         return f"the last trained graph of the sweep has no {node} layer"
+    mixed = sorted({t for t, _ in layers[:-1] if t not in ("Affine", node)})  # the output layer aside
+    if mixed:
+        return f"the last trained graph of the {node} sweep has {', '.join(mixed)} hidden layers too (all {node})"
     if sweep.what == "depth" and len(acts) != last:
         return f"the last graph of the depth sweep has {len(acts)} hidden layers, expected {last}"
     if sweep.what == "hidden":

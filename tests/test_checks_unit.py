@@ -65,6 +65,23 @@ def test_sweep_checks_the_activation_of_the_last_graph():
     assert "no Sigmoid layer" in RUN["2.3f-sigmoid"](ev).message
 
 
+def test_sweep_of_one_activation_with_another_stacked_on_it_fails():
+    """The ReLU width sweep's given first layer is ReLU; Sigmoid layers stacked on it are not its MLP."""
+    data = Data()
+    measured = float(np.mean(data.labels != 0) * 100)
+    cap = sweep_capture(data, [99.0, 98.0, measured], 1.0, np.zeros(50, int))
+    cap["graph"] = chain_graph(["Affine", "ReLU", "Affine", "Sigmoid", "Affine", "Softmax"],
+                               [(np.zeros((784, 128)), np.zeros(128)), (np.zeros((128, 128)), np.zeros(128)),
+                                (np.zeros((128, 10)), np.zeros(10))])
+    cap["values"] = {"train_err_per_hidden": np.array([5.0, 4.0, 3.0]),
+                     "test_err_per_hidden": np.array([99.0, 98.0, measured])}
+    verdict = RUN["2.3h-relu"](evidence({"2.3h-relu": cap}, data))
+    assert verdict.status == "fail" and "has Sigmoid hidden layers too" in verdict.message, verdict.message
+    # all ReLU: this test's data then decides on the numbers alone
+    next(n for n in cap["graph"].nodes if n["type"] == "Sigmoid")["type"] = "ReLU"
+    assert "hidden layers too" not in RUN["2.3h-relu"](evidence({"2.3h-relu": cap}, data)).message
+
+
 @pytest.mark.parametrize("reported, best, problem", [
     ([12.0, 9.0, 8.5], 1.0, "no other error of the run"),       # hard-coded numbers
     ([0.12, 0.09, 0.085], 1.0, "percentages|fractions"),        # fractions, not percent

@@ -224,6 +224,10 @@ ONE_LINE_FAULTS = {  # name -> (builder, the items of the fault's own subtask)
         "image", 24, "self.value = np.where(self.x.value > 0, self.x.value, self.c * self.x.value)",
         "self.value = np.where(self.x.value > 0, self.x.value, 0.0)",
         "LeakyReLU's forward forgets the leak (ReLU's)"), {"2.3d-leakyrelu", "2.3d-leakyrelu-mlp"}),
+    "sigmoid_in_relu_width_sweep_2_3h": (one_line(
+        "image", 53, "h = ReLU(edf.Affine(edf.AffineParams(nHiddens, nHiddens), h))",
+        "h = edf.Sigmoid(edf.Affine(edf.AffineParams(nHiddens, nHiddens), h))",
+        "2.3h's ReLU width sweep stacks Sigmoid layers on the given ReLU one"), {"2.3h-relu"}),
 }
 
 
