@@ -20,7 +20,7 @@ from edf_autograder.kernel import sandbox
 from edf_autograder.pipeline import grade
 from edf_ex2.exercise import EXERCISE
 from tests.handout import ONE_LINE, STYLES, VARIANTS, course, given, write_submission
-from tests.handout.faulty import ONE_LINE_FAULTS
+from tests.handout.one_line import ONE_LINE_FAULTS
 
 SLOW_ITEMS = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
 FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii", "2.3b", "2.3i"}  # wait for a tutor: 6 points

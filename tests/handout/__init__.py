@@ -5,7 +5,7 @@ Correct styles (`STYLES`): "given" (TO-DOs filled in place, nothing else changed
 (the student's own helper functions, training function and loops), "merged" (cells merged
 and reordered, metadata stripped, stale outputs saved). Faulty variants (`VARIANTS`) are
 built from them, one mistake or misbehaviour each; `ONE_LINE` holds one-line faults in the
-TO-DOs (`faulty.ONE_LINE_FAULTS`, with the items each may cost).
+TO-DOs (`one_line.ONE_LINE_FAULTS`, with the items each may cost).
 
     write_submission("helpers", handout_dir, dest)  # dest/ gets both notebooks + pen_and_paper.toml
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.handout import course, faulty, given, helpers, merged, own_files
+from tests.handout import course, faulty, given, helpers, merged, one_line, own_files
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER_FILE = ROOT / "reference" / "pen_and_paper.toml"  # the answer format, not a notebook
@@ -37,13 +37,13 @@ VARIANTS = {
     "own_edf_input_value": own_files.input_takes_value,
     "own_edf_cosmetic": own_files.cosmetic_edf,
     "data_path_fails": own_files.data_path_fails,
-    "no_sigmoid_2_2a": faulty.no_sigmoid_2_2a,
-    "no_output_sigmoid_2_2c": faulty.no_output_sigmoid_2_2c,
-    "plots_not_of_the_trained_models": faulty.plots_not_of_the_trained_models,
+    "no_sigmoid_2_2a": one_line.no_sigmoid_2_2a,
+    "no_output_sigmoid_2_2c": one_line.no_output_sigmoid_2_2c,
+    "plots_not_of_the_trained_models": one_line.plots_not_of_the_trained_models,
 }
 # one-line faults in the TO-DOs, each costing its own items only (issue 24); not all VARIANTS, which
 # other tests (the kit's) grade one by one
-ONE_LINE = {name: build for name, (build, _) in faulty.ONE_LINE_FAULTS.items()}
+ONE_LINE = {name: build for name, (build, _) in one_line.ONE_LINE_FAULTS.items()}
 
 
 def write_submission(name: str, handout: Path, dest: Path, **options) -> Path:
