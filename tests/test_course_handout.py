@@ -86,7 +86,7 @@ def test_given_style_changes_only_the_todo_cells(course_handout):
             assert all(line in new for line in course.text(original["cells"][i]).splitlines()), i
 
 
-@pytest.mark.parametrize("name", [*STYLES, *VARIANTS, *ONE_LINE])
+@pytest.mark.parametrize("name", list(dict.fromkeys([*STYLES, *VARIANTS, *ONE_LINE])))
 def test_every_submission_is_a_valid_notebook_pair(course_handout, tmp_path, name):
     folder = write_submission(name, course_handout, tmp_path / name)
     for notebook in (course.PCL, course.IMAGE):
