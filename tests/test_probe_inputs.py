@@ -59,7 +59,7 @@ def test_an_activation_is_called_whatever_its_input_takes(tmp_path, monkeypatch,
 
 @pytest.mark.parametrize("init", INPUTS.values(), ids=INPUTS.keys())
 def test_numerical_differentiation_is_called_whatever_its_input_takes(tmp_path, monkeypatch, init):
-    edf = student_edf(monkeypatch, init)
+    student_edf(monkeypatch, init)
     x = np.linspace(-1, 1, 5)
     np.savez(tmp_path / "in.npz", x=x)
 
