@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, redirect, render_template, request, send_from_directory, url_for
 
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
-from edf_autograder.workbench import attention, decide, overview, views
+from edf_autograder.workbench import attention, decide, overview, student, views
 from edf_autograder.workbench.batch import Batch
 from edf_autograder.workbench.decide import ReviewError
 from edf_autograder.workbench.store import Decisions
@@ -85,9 +85,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
                                  rubric_id=int(entry) if entry else None)
         except ReviewError as exc:
             return _back(item_id, str(exc), request.form.get("group"))
-        note = f"{len(done.written)} answers graded" + "".join(
-            f"; {who} kept {tutor}'s newer decision" for who, tutor in done.kept)
-        return _back(item_id, note, request.form.get("next") or request.form.get("group"))
+        return _back(item_id, done.note(), request.form.get("next") or request.form.get("group"))
 
     @app.post("/item/<item_id>/split")
     def split(item_id: str):
@@ -115,9 +113,11 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
             return _back(item_id, str(exc), None)
         return _back(item_id, f"rubric entry changed: {len(changed)} decisions follow it", None)
 
+    student.register(app, batch, store, _tutor)
+
     @app.get("/attention")
     def attention_page():
-        return render_template("attention.html", students=attention.students(batch.refresh().records))
+        return render_template("attention.html", students=attention.students(batch.refresh().records, store.flags()))
 
     @app.get("/class")
     def class_page():

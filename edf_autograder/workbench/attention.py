@@ -1,5 +1,5 @@
 """Everything else a person must see in a batch: integrity flags of any kind with their
-evidence, items the grader could not grade (status "error"), submissions with no automatic
+evidence (and the decision a tutor took on each), items the grader could not grade (status "error"), submissions with no automatic
 grade at all, and handwritten answer pages."""
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from edf_autograder.checking.verdicts import ERROR, FAIL, PASS
 from edf_autograder.reports.gradebook import handwritten_files, ungraded
+from edf_autograder.workbench import flags
 
 SHOWN_FLAG_KEYS = ("kind", "message", "notebook", "cell")  # every other key a flag has is shown as evidence
 
@@ -15,14 +16,15 @@ SHOWN_FLAG_KEYS = ("kind", "message", "notebook", "cell")  # every other key a f
 class Student:
     safe_id: str
     student: str
-    flags: list[dict] = field(default_factory=list)   # {kind, message, where, evidence: [(key, value)]}
+    flags: list[dict] = field(default_factory=list)   # {kind, message, where, evidence: [(key, value)], id, decision}
     errors: list[dict] = field(default_factory=list)  # the items in error
     ungraded: bool = False                            # not one item passed or failed automatically
     notes: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)    # handwritten pages, relative to the output folder
+    targets: list[tuple[str, float]] = field(default_factory=list)  # (item, max points): what a flag's change may name
 
 
-def _flag(flag: dict) -> dict:
+def describe_flag(flag: dict) -> dict:
     where = flag.get("notebook") or ""
     if flag.get("cell") is not None:
         where += f", cell {flag['cell'] + 1}"
@@ -31,15 +33,27 @@ def _flag(flag: dict) -> dict:
             "evidence": evidence}
 
 
-def students(records: list[dict]) -> list[Student]:
-    """The students with anything to look at, flagged and ungraded first."""
+def flag_rows(record: dict, flagged: dict) -> list[dict]:
+    """The student's flags as tutors see them, each with its id and the decision that holds for it
+    (internal comments included)."""
+    rows = []
+    for flag in record.get("flags") or []:
+        d = flagged.get(flags.flag_id(flag))
+        rows.append(describe_flag(flag) | {"id": flags.flag_id(flag),
+                                           "decision": d if d and d.basis == flags.flag_basis(flag) else None})
+    return rows
+
+
+def students(records: list[dict], flagged: dict | None = None) -> list[Student]:
+    """The students with anything to look at, flagged and ungraded first; `flagged` holds the
+    tutors' decisions on flags (store.flags()), shown beside each flag."""
     found = []
     for r in records:
         s = Student(r.get("safe_id", ""), r.get("student", r.get("submission", "")),
-                    flags=[_flag(f) for f in r.get("flags") or []],
+                    flags=flag_rows(r, (flagged or {}).get(r.get("safe_id", ""), {})),
                     errors=[i for i in r["items"] if i["status"] == ERROR],
                     ungraded=not any(i["status"] in (PASS, FAIL) for i in r["items"]),
-                    pages=handwritten_files(r))
+                    pages=handwritten_files(r), targets=[(i["id"], i["max_points"]) for i in r["items"]])
         if s.ungraded:
             # why (the gradebook's reason), then what the run noted beyond the machine's set-up
             s.notes = [ungraded(r)] + [n for n in r.get("notes", []) if not n.startswith(("Isolation:", "Environment:"))]
