@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {
 
 @pytest.fixture(scope="module")
 def graded_batch(tmp_path_factory) -> Path:
-    return workbench_batch.graded(tmp_path_factory.mktemp("wb"))
+    return workbench_batch.with_flags(workbench_batch.graded(tmp_path_factory.mktemp("wb")))
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_grade_a_group_split_a_student_and_use_the_rubric(server, browser, tmp_p
     page.click("text=Add rubric entry")
     page.wait_for_selector("text=rubric entry added")
     group_of(page, "bob").locator("button.entry").click()
-    page.wait_for_selector("text=1 answers graded")
+    page.wait_for_selector("text=1 answer graded")
     assert decision(out, "bob").points == 0.5
 
     page.fill("input[aria-label^='points of entry']", "0.75")
@@ -145,10 +145,10 @@ def test_two_tutors_grading_the_same_item_at_once_lose_nothing(server, browser, 
         page.goto(bench.url + "item/2.1c-ii")
     group_of(ann, "javascript").locator("input[name=points]").fill("1")
     group_of(ann, "javascript").locator("form[data-decide] button[type=submit]").first.click()
-    ann.wait_for_selector("text=1 answers graded")
+    ann.wait_for_selector("text=1 answer graded")
     group_of(ben, "javascript").locator("input[name=points]").fill("0")
     group_of(ben, "javascript").locator("form[data-decide] button[type=submit]").first.click()
-    ben.wait_for_selector("text=kept ann's newer decision")
+    ben.wait_for_selector("text=0 answers graded; 1 answer kept the newer decision of ann")
     decided = Decisions(out).all()
     assert {s: d["2.1c-ii"].tutor for s, d in decided.items()} == {
         "alice": "ann", "bob": "ann", "carol": "ann", "dave": "ben", "erin": "ben", "javascript_alert_1_": "ann"}
