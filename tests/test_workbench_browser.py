@@ -6,6 +6,7 @@ Screenshots go to the test's folder (and to $WORKBENCH_SHOTS when set, to look a
 Skipped when /usr/bin/chromium or playwright is absent."""
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,25 @@ def test_needs_a_look_shows_the_handwritten_page_inline(server, browser, tmp_pat
     assert reply.headers["content-type"] == "application/pdf" and reply.body().startswith(b"%PDF")
     page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
     shot(page, tmp_path, "attention")
+
+
+def test_a_confirmed_flag_with_a_points_change_reaches_the_students_feedback_page(server, browser, tmp_path):
+    bench, out = server
+    page = page_of(browser, "ann", bench.url)
+    page.goto(bench.url + "attention")
+    flag = page.locator("#s-alice li.flag-entry", has_text="tampering")
+    assert "not decided" in flag.inner_text()
+    flag.locator("input[value=confirmed]").check()
+    flag.locator("input[name=points]").fill("-1")
+    flag.locator("input[name=comment]").fill("Cell 7 replaced Sigmoid.forward: 2.3 was graded on the grader's code.")
+    flag.locator("button[type=submit]").click()
+    page.wait_for_selector("text=tamper flag confirmed with -1 points on the total")
+    assert "confirmed by ann" in page.locator("li.flag-entry").inner_text()
+    shot(page, tmp_path, "flag-decided")
+    deadline = time.monotonic() + WAIT / 1000  # the server writes the student's pages a few seconds later
+    while Decisions(out).dirty() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    page.goto((out / "students" / "alice" / "feedback.html").as_uri())
+    text = page.locator("div.flags").inner_text()
+    assert "Tutor: confirmed, -1 points on the total: Cell 7 replaced Sigmoid.forward" in text
+    shot(page, tmp_path, "feedback-flag")
