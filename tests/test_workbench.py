@@ -471,3 +471,14 @@ def test_an_items_fingerprint_follows_the_cells_it_was_graded_on():
     changed = item_digests(record, {"nb.ipynb": notebook("a = 2", "b = a", "c = 3")})
     assert first["x"] == same["x"] != changed["x"]
     assert first["y"] != same["y"]  # no cells named: any change of the notebooks asks again
+
+
+def test_a_pen_and_paper_items_fingerprint_follows_the_files_handed_in():
+    from edf_autograder.workbench.fingerprint import item_digests
+    record = {"answer_sheet": {"section": "2.1"}, "items": [{"id": "2.1a-i", "section": "2.1", "where": "",
+                                                              "message": "right"}]}
+    typed = item_digests(record, {}, b"[a]\ni = '1'")
+    assert typed == item_digests(record, {"nb.ipynb": "{}"}, b"[a]\ni = '1'")  # a notebook is not its evidence
+    assert typed != item_digests(record, {}, b"[a]\ni = '2'")
+    drawn = item_digests(record, {"handwritten/p.png": b"one"})
+    assert drawn != item_digests(record, {"handwritten/p.png": b"two"})  # a new photo asks again
