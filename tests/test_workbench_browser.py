@@ -161,7 +161,7 @@ def test_two_tutors_grading_the_same_item_at_once_lose_nothing(server, browser, 
 def test_student_text_cannot_run_script_in_any_page(server, browser, tmp_path):
     bench, out = server
     page = page_of(browser, "ann", bench.url)
-    for path in ("", "item/2.1c-ii", "item/2.1b", "attention", "class"):
+    for path in ("", "item/2.1c-ii", "item/2.1b", "attention", "class", "student/script_alert_1_"):
         page.goto(bench.url + path)
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("document.scripts.length") == 1  # the workbench's own file only
