@@ -50,7 +50,8 @@ def register(app: Flask, batch: Batch, store: Decisions, tutor: Callable[[], str
                                   items={i["id"]: i["max_points"] for i in record["items"]})
         except ReviewError as exc:
             return _back(safe_id, str(exc))
-        change = f" with {d.points:+g} points on {d.target or 'the total'}" if d.verdict == flags.CONFIRMED else ""
+        change = "" if d.verdict != flags.CONFIRMED else \
+            f" with {d.points:+g} points on {d.target or 'the total'}" if d.points else " with no points change"
         return _back(safe_id, f"{flag.get('kind', 'flag')} flag {d.verdict}{change}")
 
     @app.post("/student/<safe_id>/override")
