@@ -413,6 +413,7 @@ def test_an_override_survives_a_regrade_unless_the_answer_changed(out, graded_ba
     row = next(r for r in read_csv(out / "review_queue.csv") if r["safe_id"] == "alice" and r["item"] == "2.1a-i")
     assert "the answer changed since ann set 0 points" in row["message"]
     assert "override dropped: the answer changed" in client.get("/student/alice").get_data(as_text=True)
+    assert "Overrides to decide again" in client.get("/attention").get_data(as_text=True)
 
 
 def test_two_tutors_on_one_group_get_one_line_saying_whose_decision_was_kept(out):

@@ -63,7 +63,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
         b = batch.refresh()
         decided = store.all()
         return render_template("index.html", progress=overview.progress(b.items, decided, store.progress()),
-                               attention=len(attention.students(b.records)), students=len(b.records),
+                               attention=len(attention.students(b.records, store.flags(), decided)), students=len(b.records),
                                dirty=len(store.dirty()))
 
     @app.get("/item/<item_id>")
@@ -117,7 +117,8 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
 
     @app.get("/attention")
     def attention_page():
-        return render_template("attention.html", students=attention.students(batch.refresh().records, store.flags()))
+        students = attention.students(batch.refresh().records, store.flags(), store.all())
+        return render_template("attention.html", students=students)
 
     @app.get("/class")
     def class_page():

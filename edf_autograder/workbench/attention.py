@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from edf_autograder.checking.verdicts import ERROR, FAIL, PASS
 from edf_autograder.reports.gradebook import handwritten_files, ungraded
-from edf_autograder.workbench import flags
+from edf_autograder.workbench import flags, scores
 
 SHOWN_FLAG_KEYS = ("kind", "message", "notebook", "cell")  # every other key a flag has is shown as evidence
 
@@ -22,6 +22,7 @@ class Student:
     notes: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)    # handwritten pages, relative to the output folder
     targets: list[tuple[str, float]] = field(default_factory=list)  # (item, max points): what a flag's change may name
+    stale: list[dict] = field(default_factory=list)   # items whose override was dropped: the answer changed
 
 
 def describe_flag(flag: dict) -> dict:
@@ -44,9 +45,15 @@ def flag_rows(record: dict, flagged: dict) -> list[dict]:
     return rows
 
 
-def students(records: list[dict], flagged: dict | None = None) -> list[Student]:
-    """The students with anything to look at, flagged and ungraded first; `flagged` holds the
-    tutors' decisions on flags (store.flags()), shown beside each flag."""
+def stale(record: dict, decided: dict) -> list[dict]:
+    """The student's items whose tutor's override no longer holds: the answer changed since."""
+    shown = scores.reviewed(record, decided)
+    return [i for i in shown["items"] if i.get("stale_override")]
+
+
+def students(records: list[dict], flagged: dict | None = None, decided: dict | None = None) -> list[Student]:
+    """The students with anything to look at, flagged and ungraded first; `flagged` and `decided`
+    are the tutors' decisions on flags and items (store.flags(), store.all())."""
     found = []
     for r in records:
         s = Student(r.get("safe_id", ""), r.get("student", r.get("submission", "")),
@@ -54,9 +61,10 @@ def students(records: list[dict], flagged: dict | None = None) -> list[Student]:
                     errors=[i for i in r["items"] if i["status"] == ERROR],
                     ungraded=not any(i["status"] in (PASS, FAIL) for i in r["items"]),
                     pages=handwritten_files(r), targets=[(i["id"], i["max_points"]) for i in r["items"]])
+        s.stale = stale(r, (decided or {}).get(s.safe_id, {}))
         if s.ungraded:
             # why (the gradebook's reason), then what the run noted beyond the machine's set-up
             s.notes = [ungraded(r)] + [n for n in r.get("notes", []) if not n.startswith(("Isolation:", "Environment:"))]
-        if s.flags or s.errors or s.ungraded or s.pages:
+        if s.flags or s.errors or s.ungraded or s.pages or s.stale:
             found.append(s)
     return sorted(found, key=lambda s: (not s.ungraded, not s.flags, s.student))
