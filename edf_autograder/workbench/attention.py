@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from edf_autograder.checking.verdicts import ERROR, FAIL, PASS
+from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, PASS
 from edf_autograder.reports.gradebook import handwritten_files, ungraded
 from edf_autograder.workbench import flags, scores
 
@@ -47,8 +47,12 @@ def flag_rows(record: dict, flagged: dict) -> list[dict]:
 
 def stale(record: dict, decided: dict) -> list[dict]:
     """The student's items whose tutor's override no longer holds: the answer changed since."""
-    shown = scores.reviewed(record, decided)
-    return [i for i in shown["items"] if i.get("stale_override")]
+    if not decided:
+        return []
+    plain = scores.automatic(record)
+    return [i | {"stale_override": {"score": d.points, "comment": d.comment, "tutor": d.tutor}}
+            for i in plain["items"] if (d := decided.get(i["id"])) and i["status"] not in (MANUAL, ERROR)
+            and d.basis != scores.basis(plain, i)]
 
 
 def students(records: list[dict], flagged: dict | None = None, decided: dict | None = None) -> list[Student]:
