@@ -49,6 +49,15 @@ def suggestion(own_run: dict) -> str:
             f"From the run with your files: {', '.join(theirs) or 'none'}; every other item from the course's.")
 
 
+def flag_decision(flag: dict) -> str:
+    """A tutor's decision on a flag, as the student may read it ("" when undecided)."""
+    d = flag.get("decision")
+    if not d:
+        return ""
+    change = f", {d['points']:+g} points on {d['target'] or 'the total'}" if d["verdict"] == "confirmed" and d["points"] else ""
+    return f" -- tutor: {d['verdict']}{change}" + (f": {d['comment']}" if d.get("comment") else "")
+
+
 def text(result: Result, *, verbose: bool = True) -> str:
     lines = [f"Data: {result.dataset}", *headlines(result.to_dict())]
     lines += [f"Note: {n}" for n in result.notes]
@@ -70,8 +79,8 @@ def text(result: Result, *, verbose: bool = True) -> str:
     if result.own_run:
         lines.append(suggestion(result.own_run))
     if result.flags:
-        lines.append("\nFlags for a person (they change no points):")
-        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}"
+        lines.append("\nFlags for a person (no points change unless a tutor confirms one with a change):")
+        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}{flag_decision(f)}"
                   for f in result.flags]
     read = sum(i.max_points for i in result.items if i.status == READ)  # the self-check's read-back answers
     lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "
