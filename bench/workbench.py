@@ -115,7 +115,7 @@ def main() -> None:
         source = args.source
         if source is None:
             from tests import workbench_batch
-            source = workbench_batch.graded(Path(tmp) / "examples")
+            source = workbench_batch.with_flags(workbench_batch.graded(Path(tmp) / "examples"))
         out = Path(tmp) / "course"
         synthesise(source, out, args.students, args.seed)
         start = time.perf_counter()
@@ -129,7 +129,7 @@ def main() -> None:
             print(f"{item_id:<12}{len(item.answers):>8}{len(groups):>8}{time.perf_counter() - start:>12.3f}")
         bench = Workbench(out, port=0).start()
         try:
-            pages = ["", "attention", "class"] + [f"item/{i}" for i in batch.items]
+            pages = ["", "attention", "class", "student/s000"] + [f"item/{i}" for i in batch.items]
             print(f"{'page':<22}{'median s':>10}{'max s':>8}{'ratio to 1 s':>14}")
             worst = 0.0
             for page in pages:

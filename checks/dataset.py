@@ -5,6 +5,7 @@ on the grader; the students' self-check kit carries a quick slice of them, read 
 """
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,11 @@ PARTS = ("train", "test", "heldout")
 IDX_NAMES = {"train": ("train-images.idx3-ubyte", "train-labels.idx1-ubyte"),
              "test": ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte")}
 PCL_FILE = "2d_pcl_dataset.npz"
+# Every name a known course loader reads the staged files under, beside the names above: the
+# original (Tuebingen) hand-out's mnist_loader.py reads the MNIST download's dashed names and,
+# finding none, tries to download (no network in a kernel). Both read the files uncompressed.
+LOADER_NAMES = {name: (name.replace(".idx", "-idx"),) for pair in IDX_NAMES.values() for name in pair}
+PCL_NAMES = (PCL_FILE,)  # the point-cloud notebook's np.load('2d_pcl_dataset.npz'), in every hand-out
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,28 @@ class Dataset:
         return GraderInputs(self, quick)
 
     def stage(self, dest: Path, *, quick: bool = False) -> None:
-        """Write MNIST/ (training and test parts only, never held-out) and 2d_pcl_dataset.npz into dest."""
-        (Path(dest) / "MNIST").mkdir(parents=True, exist_ok=True)
+        """Write MNIST/ (training and test parts only, never held-out) and 2d_pcl_dataset.npz into
+        dest, each also under every other name a known course loader reads (LOADER_NAMES)."""
+        mnist = Path(dest) / "MNIST"
+        mnist.mkdir(parents=True, exist_ok=True)
         source = self.folder / ("quick" if quick else "full")
         for image_name, label_name in IDX_NAMES.values():
             for name in (image_name, label_name):
                 # copied, not hard-linked: a kernel writing to its MNIST/ must not change the cache
-                shutil.copyfile(source / name, Path(dest) / "MNIST" / name)
-        shutil.copyfile(self.pcl_path, Path(dest) / "2d_pcl_dataset.npz")
+                shutil.copyfile(source / name, mnist / name)
+                for other in LOADER_NAMES[name]:
+                    _alias(mnist / name, mnist / other)
+        for name in PCL_NAMES:
+            shutil.copyfile(self.pcl_path, Path(dest) / name)
+
+
+def _alias(staged: Path, other: Path) -> None:
+    """`staged` under another name: a hard link within the staged folder (no second copy of
+    the data), or a copy where the file system has none."""
+    try:
+        os.link(staged, other)
+    except OSError:
+        shutil.copyfile(staged, other)
 
 
 class GraderInputs(dict):

@@ -1,10 +1,10 @@
 """`grade(submission) -> Result`: the one call every user path shares.
 
 The pipeline, in order: load the exercise -> resolve its data -> stage the submission ->
-compare its own copies of the course's files -> run its notebooks, capturing evidence ->
-read the answer sheet -> run every check (some call into the still-running kernels) ->
-collect the figures -> (when the course's file made cells fail that use what a student's
-copy changes: the same again with the student's file, for a tutor) -> the Result.
+run its notebooks, capturing evidence -> read the answer sheet -> run every check (some
+call into the still-running kernels) -> collect the figures -> the Result. `own_files.runs`
+wraps the run: it compares the submission's own copies of the course's files and, when
+the policy asks, runs the same again with the student's files, for a tutor.
 """
 from __future__ import annotations
 
@@ -17,18 +17,16 @@ from pathlib import Path
 
 import nbformat
 
-from edf_autograder import __version__
+from edf_autograder import __version__, own_files
 from edf_autograder.answers.sheet import AnswerFile, load_answers
 from edf_autograder.checking.evidence import Evidence
 from edf_autograder.checking.run import run_item
 from edf_autograder.checking.verdicts import ERROR, ItemResult, Result
-from edf_autograder.evidence import framework
 from edf_autograder.evidence.capture import KernelCalls
 from edf_autograder.evidence.causes import RootCause
 from edf_autograder.evidence.integrity import Flag
 from edf_autograder.evidence.notebooks import execute_all
 from edf_autograder.exercise import Exercise, load
-from edf_autograder.intake import own_files
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER, stage
 from edf_autograder.kernel import interpreter, launch
 
@@ -52,17 +50,13 @@ def grade(submission, *, exercise: Exercise | str | None = None, quick: bool = F
     options = {"quick": quick, "dataset": dataset, "limits": limits, "parallel": parallel}
     with tempfile.TemporaryDirectory(prefix="edf-grade-") as tmp:
         staged = stage(submission, Path(tmp) / "work", exercise, dataset, quick=quick)
-        own = own_files.review(staged, exercise)
-        second = own_files.prepare(own, staged, Path(tmp) / "work-own")
-        run = _run(staged, exercise, keep_notebooks=keep_notebooks, **options)
-        # the course's file made cells fail that use what the student's copy changes: grade theirs too
-        used = own_files.suspects(own.names(), run.evidence) if second is not None else {}
-        own_run = _run(second, exercise, **options) if used else None
+        runs = own_files.runs(staged, exercise, lambda work, **first: _run(work, exercise, **options, **first),
+                              Path(tmp) / "work-own", keep_notebooks=keep_notebooks)
+        run, told = runs.run, runs.told
         if keep_notebooks is not None:  # the batch links handwritten answers from the feedback page
             for path in staged.handwritten:
                 _keep_file(path, keep_notebooks / HANDWRITTEN_FOLDER / path.name)
-    told = framework.tell(own, run, own_run, used, exercise)
-    notes = ([f"Isolation: {launch.describe()}", f"Environment: {python.note}"] + list(staged.notes) + own.notes
+    notes = ([f"Isolation: {launch.describe()}", f"Environment: {python.note}"] + list(staged.notes)
              + told.notes + run.notes)
     result = Result(str(submission), run.items, dataset.description, __version__, notes,
                     time.monotonic() - started, run.figures, [f.to_dict() for f in staged.flags + run.flags + told.flags],

@@ -8,10 +8,10 @@ import pytest
 
 from edf_autograder.evidence import causes
 from edf_autograder.exercise import ExerciseError
-from edf_autograder.intake import own_files
 from edf_autograder.intake.course_files import compare, forms
 from edf_autograder.intake.stage import Staged
 from edf_autograder.kernel.session import CellRun
+from edf_autograder.own_files import copies as own_files
 from edf_ex2.exercise import EXERCISE
 
 COURSE = '''import numpy as np
@@ -163,27 +163,29 @@ def test_a_lone_failure_and_an_unparsable_cell_are_no_root_causes():
     assert causes.find(nb, runs) == []
 
 
-# ---- what the report says (framework.tell), on runs made up of plain data -------------------
+# ---- what the report says (own_files.told.tell), on runs made up of plain data -------------------
 
-def made_up_run(statuses: list[str], sources: list[str], score: float = 10):
+def made_up_run(statuses: list[str], sources: list[str], score: float = 10, *more: float):
+    """A run whose item "1" earns `score` of 40 and items "2", "3"... `more` of 10 each."""
     from types import SimpleNamespace
 
-    from edf_autograder.checking.verdicts import PASS, ItemResult
+    from edf_autograder.checking.verdicts import FAIL, PASS, ItemResult
 
     nb = notebook(*sources)
     evidence = SimpleNamespace(nb=nb, runs=[CellRun(i, s, "TypeError: boom" if s == "error" else "")
                                             for i, s in enumerate(statuses)])
     items = [ItemResult("1", "one", "1", score, 40, PASS, "", 0.0)]
+    items += [ItemResult(str(n), "more", "1", p, 10, PASS if p else FAIL, "", 0.0) for n, p in enumerate(more, 2)]
     return SimpleNamespace(evidence={"image": evidence}, items=items, causes=[])
 
 
 def told_for(tmp_path, policy: str, first, second=None):
-    from edf_autograder.evidence import framework
+    from edf_autograder.own_files import told
 
     exercise = replace(EXERCISE, own_files=policy)
     own = own_files.review(staged_with(tmp_path, COURSE.replace("def __init__(self):", "def __init__(self, v):")),
                            exercise)
-    return framework.tell(own, first, second, {}, exercise)
+    return told.tell(own, first, second, {}, exercise)
 
 
 def test_a_change_the_failing_cells_do_not_use_is_a_note_only(tmp_path):
@@ -216,5 +218,21 @@ def test_a_fixing_second_run_is_the_suggestion_with_both_scores(tmp_path):
     [flag] = told.flags
     assert (flag.kind, flag.suggested, told.own_run["score"]) == ("framework", 34, 34)
     assert "cells 1, 2" in flag.message and "34/40" in flag.message and "against 10" in flag.message
-    assert told.advice[0].endswith("graded with your edf.py: 34/40 automatic points, a suggestion; your score is "
-                                   "the one with the course's file)")
+    assert told.advice[0].endswith("graded with your edf.py too, each item the better of the two: 34/40 automatic "
+                                   "points, a suggestion; your score is the one with the course's file)")
+    assert [(i["id"], i["run"]) for i in told.own_run["items"]] == [("1", "student's files")]
+
+
+def test_the_suggestion_is_item_by_item_the_better_run_and_says_which(tmp_path):
+    """Items that passed with the course's file are not lost to the student's run (issue 24)."""
+    cells = ["x = edf.Input(data)", "y = x"]
+    told = told_for(tmp_path, "suggest", made_up_run(["error", "error"], cells, 10, 10, 0, 4),
+                    made_up_run(["ok", "ok"], cells, 30, 0, 10, 4))
+    own = told.own_run
+    assert [(i["id"], i["points"], i["run"]) for i in own["items"]] == [
+        ("1", 30, "student's files"), ("2", 10, "course's files"), ("3", 10, "student's files"), ("4", 4, "course's files")]
+    assert (own["score"], own["student_run_score"]) == (54, 44)
+    [flag] = told.flags
+    assert flag.suggested == 54
+    assert "from the student's files: 1, 3; the rest from the course's" in flag.message
+    assert "against 24 with the course's and 44 with the student's alone" in flag.message

@@ -5,10 +5,14 @@ who changed the course's files, or whose first cell takes the rest down (tests/h
   the automatic score is the course file's, the run with the student's file is the tutor's
   suggestion (a `framework` flag with the diff), one line for the student and one root cause on top;
 - an `edf.py` changed only in comments and formatting: no effect, no flag;
-- a data-loading cell that fails and takes the notebook down: one root cause, short items.
+- a data-loading cell that fails and takes the notebook down: one root cause, short items;
+- (issue 24) a hand-in as a real one: `Input(value)` required in edf.py and passed in every graph
+  cell, and the original hand-out's dash-named mnist_loader.py: the suggestion is within a point
+  of the same notebooks fixed by hand (the "given" style).
 """
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -19,6 +23,7 @@ from edf_autograder.reports.html import feedback_html
 from edf_autograder.reports.text import markdown, text
 from edf_ex2.exercise import EXERCISE
 from tests.handout import write_submission
+from tests.handout.own_files import OTHER_LOADER
 from tests.test_course_handout import assert_graded_as_correct, expected, item, wrong_items
 
 CELL = re.compile(r"\bcells? \d+")
@@ -111,3 +116,26 @@ def test_a_failing_first_cell_is_named_once_and_items_point_to_it(graded):
     # what does not depend on the data keeps its points
     assert wrong_items(result, quick=True, allowed={i.id for i in down}) == {}
     assert item(result, "2.3d-tanh").status == "pass" and result.own_run == {} and result.advice == []
+
+
+@pytest.mark.slow
+def test_a_real_style_hand_in_is_suggested_what_it_earns_when_fixed_by_hand(graded, course_handout):
+    """Issue 24: the data under the other loader's names, probes that make the student's Input,
+    and the better run per item: the suggestion is what a tutor gives the work."""
+    if not (course_handout / OTHER_LOADER).is_file():
+        pytest.skip(f"the other hand-out's loader is not at {course_handout / OTHER_LOADER}")
+    result, fixed = graded("own_edf_input_required_other_loader"), graded("given")
+    own = result.own_run
+    assert sorted(own["files"]) == ["edf.py", "mnist_loader.py"]
+    assert result.score < fixed.score - 10  # with the course's files every graph cell fails
+    assert abs(own["score"] - fixed.score) <= 1, (own["score"], fixed.score)
+    assert own["student_run_score"] >= fixed.score - 1  # the student's run alone: its loader and its Input work
+    runs = {i["id"]: i["run"] for i in own["items"]}
+    assert runs["2.3a-graph"] == runs["2.2a-graph"] == runs["2.3e"] == "student's files"
+    assert "missing 1 required positional argument" not in json.dumps(own)
+    assert "urllib" not in json.dumps(own)
+    [flag] = [f for f in result.flags if f["kind"] == "framework"]
+    assert "from the student's files: " in flag["message"] and "2.3a-graph" in flag["message"]
+    page = feedback_html({**result.to_dict(), "student": "ada", "safe_id": "ada"}, EXERCISE)
+    assert "From the run with your files:" in page and "2.3a-graph (" in page
+    assert "From the run with your files: " in text(result)

@@ -45,7 +45,7 @@ def test_notebooks_are_recognised_by_content_when_renamed(tmp_path, reference_lo
     staged = stage(sub, tmp_path / "work", reference_loader, NoData())
     assert set(staged.notebooks) == {"pcl", "image"}
     assert any("my_mnist.ipynb" in n for n in staged.notes)
-    assert staged.own_copies == {"edf.py": sub / "edf.py"}  # compared and reported by intake/own_files.py
+    assert staged.own_copies == {"edf.py": sub / "edf.py"}  # compared and reported by edf_autograder/own_files
     assert "a student's edf" not in (tmp_path / "work" / "edf.py").read_text()
 
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def graded_batch(tmp_path_factory) -> Path:
-    return workbench_batch.graded(tmp_path_factory.mktemp("wb"))
+    return workbench_batch.with_flags(workbench_batch.graded(tmp_path_factory.mktemp("wb")))
 
 
 @pytest.fixture
@@ -289,3 +289,197 @@ def test_near_duplicates_must_share_ideas_numbers_and_negation():
         said("g", "it does converge in the end!"), said("h", "it does converge at the end")])
     together = sorted(tuple(sorted(a.safe_id for a in g.answers)) for g in groups)
     assert together == [("a",), ("b",), ("c",), ("d",), ("e", "g", "h"), ("f",)]
+
+
+# ---- flags, appeals, the one-line race message (issue 24) ----------------------------------
+
+def _client(out: Path, tutor: str):
+    client = create_app(out).test_client()
+    client.set_cookie("wb_tutor", tutor)
+    page = client.get("/").get_data(as_text=True)
+    return client, re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def _forms(page: str, action: str) -> list[str]:
+    """The bodies of the page's forms posting to an action matching `action` (a regex)."""
+    return re.findall(r'<form method="post" action="(' + action + r')"(.*?)</form>', page, re.S)
+
+
+def _decide_every_group(client, csrf: str, out: Path) -> int:
+    """Grade every group of every item through the item pages' forms; returns the answers graded."""
+    graded = 0
+    for item_id in sorted(Batch(out).refresh().items):
+        page = client.get(f"/item/{item_id}").get_data(as_text=True)
+        for action, body in _forms(page, r"/item/[^\"]+/decide"):
+            students = re.findall(r'name="student" value="([^"]+)"', body)
+            top = float(re.search(r'name="points" type="number" min="0" max="([^"]+)"', body)[1])
+            data = {"csrf": csrf, "seen": re.search(r'name="seen" value="(\d+)"', body)[1], "student": students,
+                    "points": str(top / 2), "comment": "graded in the test"}
+            reply = client.post(action, data=data)
+            assert reply.status_code == 303
+            graded += len(students)
+    return graded
+
+
+def _decide_every_flag(client, csrf: str) -> dict[str, str]:
+    """Decide every flag shown on "Needs a look": alice's tamper confirmed (-1 on the total),
+    carol's label leak confirmed on an item with an internal note, everything else cleared."""
+    page = client.get("/attention").get_data(as_text=True)
+    decided = {}
+    for action, body in _forms(page, r"/student/[^/\"]+/flag"):
+        flag = re.search(r'name="flag" value="([^"]+)"', body)[1]
+        data = {"csrf": csrf, "flag": flag, "verdict": "cleared", "comment": "nothing wrong"}
+        if flag.startswith("tamper"):
+            data.update(verdict="confirmed", points="-1", comment="<script>alert(3)</script> replaced Sigmoid")
+        elif flag.startswith("mismatch"):
+            data.update(verdict="confirmed", points="-0.5", target="2.1a-i", comment="seen the labels", internal="1")
+        assert client.post(action, data=data).status_code == 303
+        decided[flag] = data["verdict"]
+    return decided
+
+
+def test_every_group_and_flag_decided_in_the_app_leaves_the_review_queue_empty(out):
+    before = {r["safe_id"]: r for r in read_csv(out / "grades.csv")}
+    assert any(r["item"].startswith("flag:tamper") for r in read_csv(out / "review_queue.csv"))
+    client, csrf = _client(out, "ann")
+    assert _decide_every_group(client, csrf, out) > 20
+    decided = _decide_every_flag(client, csrf)
+    assert sorted(decided.values()) == ["cleared", "cleared", "confirmed", "confirmed"]
+    publish(out, everyone=True)
+    assert read_csv(out / "review_queue.csv") == []
+    grades = {r["safe_id"]: r for r in read_csv(out / "grades.csv")}
+    alice_before = float(before["alice"]["score"]) + sum(  # her items a tutor graded count now
+        float(grades["alice"][i]) for i in ("2.1b", "2.1c-ii", "2.1c-iii"))
+    assert float(grades["alice"]["score"]) == pytest.approx(alice_before - 1)  # the tamper flag, on the total
+    assert float(grades["carol"]["2.1a-i"]) == 0.5  # the label leak, on one item
+    page = (out / "students" / "alice" / "feedback.html").read_text()
+    assert "confirmed, -1 points on the total" in page and "&lt;script&gt;alert(3)" in page
+    assert "<script>alert(3)" not in page
+    carol = (out / "students" / "carol" / "feedback.html").read_text()
+    assert "confirmed, -0.5 points on 2.1a-i" in carol and "seen the labels" not in carol  # internal
+    assert "seen the labels" in client.get("/student/carol").get_data(as_text=True)  # tutors see it
+    from edf_autograder.integrations.lms import match
+    exported = {g.record["safe_id"]: g for g in match.graded(out, "reviewed")}
+    assert exported["alice"].score == pytest.approx(float(grades["alice"]["score"]))
+    assert "tamper confirmed (-1 points)" in match.comment(exported["alice"])
+    results = json.loads((out / "students" / "alice" / "results.json").read_text())
+    assert "tutor: confirmed, -1 points on the total" in results["output"]
+    assert results["score"] == pytest.approx(float(grades["alice"]["score"]))
+    history = client.get("/student/alice").get_data(as_text=True)
+    assert "flag:tamper" in history and "confirmed on the total" in history
+
+
+def test_a_flag_decided_again_keeps_every_earlier_decision_in_its_history(out):
+    client, csrf = _client(out, "ann")
+    page = client.get("/student/alice").get_data(as_text=True)
+    flag = re.search(r'name="flag" value="(tamper-[^"]+)"', page)[1]
+    client.post("/student/alice/flag", data={"csrf": csrf, "flag": flag, "verdict": "confirmed", "points": "-2"})
+    client.set_cookie("wb_tutor", "ben")
+    client.post("/student/alice/flag", data={"csrf": csrf, "flag": flag, "verdict": "cleared", "comment": "fine"})
+    reply = client.post("/student/alice/flag", data={"csrf": csrf, "flag": flag, "verdict": "confirmed", "points": "-99"})
+    assert "more than the total holds" in urllib.parse.unquote_plus(reply.headers["Location"])
+    assert Decisions(out).flags()["alice"][flag].verdict == "cleared"
+    rows = [(h["tutor"], h["verdict"], h["points"]) for h in Decisions(out).history("alice")]
+    assert rows == [("ben", "cleared", 0), ("ann", "confirmed", -2)]
+
+
+def test_an_override_survives_a_regrade_unless_the_answer_changed(out, graded_batch, tmp_path):
+    from edf_autograder.batch.run import grade_all
+    course = Path(shutil.copytree(graded_batch.parent / "course", tmp_path / "course"))
+    client, csrf = _client(out, "ann")
+    refused = client.post("/student/alice/override", data={"csrf": csrf, "item": "2.1a-i", "points": "0"})
+    assert "needs a reason" in urllib.parse.unquote_plus(refused.headers["Location"])
+    client.post("/student/alice/override", data={"csrf": csrf, "item": "2.1a-i", "points": "0",
+                                                  "reason": "appeal: <b>x > c</b> was copied from the board"})
+    publish(out)
+
+    def shown() -> dict:
+        return next(i for i in scores.reviewed_records(out)[0:] if i["safe_id"] == "alice")
+
+    def item(record: dict) -> dict:
+        return next(i for i in record["items"] if i["id"] == "2.1a-i")
+
+    assert item(shown())["points"] == 0 and item(shown())["override"]["tutor"] == "ann"
+    page = (out / "students" / "alice" / "feedback.html").read_text()
+    assert "appeal: &lt;b&gt;x &gt; c&lt;/b&gt; was copied" in page
+    assert "appeal: " in client.get("/student/alice").get_data(as_text=True)  # the history shows it
+    grade_all(course, out, quick=True, regrade=True, only=["alice"])  # the same answer, graded again
+    assert item(shown())["points"] == 0 and "stale_override" not in item(shown())
+    assert not any(r["safe_id"] == "alice" and r["item"] == "2.1a-i" for r in read_csv(out / "review_queue.csv"))
+    toml = course / "alice" / "pen_and_paper.toml"
+    toml.write_text(toml.read_text().replace('i = "1 if x > c else 0"', 'i = "1 if x >= c else 0"'))
+    grade_all(course, out, quick=True, regrade=True, only=["alice"])  # a changed answer
+    assert item(shown())["points"] == 1 and item(shown())["stale_override"]["score"] == 0
+    row = next(r for r in read_csv(out / "review_queue.csv") if r["safe_id"] == "alice" and r["item"] == "2.1a-i")
+    assert "the answer changed since ann set 0 points" in row["message"]
+    assert "override dropped: the answer changed" in client.get("/student/alice").get_data(as_text=True)
+    assert "Overrides to decide again" in client.get("/attention").get_data(as_text=True)
+
+
+def test_two_tutors_on_one_group_get_one_line_saying_whose_decision_was_kept(out):
+    client, csrf = _client(out, "ann")
+    page = client.get("/item/2.1c-ii").get_data(as_text=True)
+    seen = re.search(r'name="seen" value="(\d+)"', page)[1]
+    answers = answers_to(out, "2.1c-ii")
+    decide.decide(Decisions(out), "2.1c-ii", {s: answers[s].basis for s in ("bob", "carol")}, points=0.5,
+                  max_points=1, tutor="ben")  # after ann's page was loaded
+    reply = client.post("/item/2.1c-ii/decide", data={"csrf": csrf, "seen": seen, "points": "1",
+                                                     "student": ["alice", "bob", "carol"]}, follow_redirects=True)
+    page = reply.get_data(as_text=True)
+    message = re.findall(r'<p class="message" role="status">(.*?)</p>', page, re.S)
+    assert message == ["1 answer graded; 2 answers kept the newer decision of ben (taken after this page was opened)"]
+    many = decide.Outcome(written=["a"], kept=[(f"s{n}", "ben" if n % 2 else "carl") for n in range(22)])
+    assert many.note() == "1 answer graded; 22 answers kept the newer decision of ben, carl (taken after this page " \
+                          "was opened)"
+
+
+def test_student_text_and_comments_are_escaped_on_the_workbenchs_pages(out):
+    client, csrf = _client(out, "<script>alert(4)</script>")
+    flag = re.search(r'name="flag" value="(intake-[^"]+)"',
+                     client.get("/student/script_alert_1_").get_data(as_text=True))[1]
+    client.post("/student/script_alert_1_/flag", data={"csrf": csrf, "flag": flag, "verdict": "cleared",
+                                                       "comment": "<script>alert(5)</script>"})
+    for path in ("/student/script_alert_1_", "/attention"):
+        page = client.get(path).get_data(as_text=True)
+        assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page  # the flag's message, a student's text
+        assert "&lt;script&gt;alert(5)&lt;/script&gt;" in page and "&lt;script&gt;alert(4)" in page
+        assert len(re.findall(r"<script", page)) == 1  # the workbench's own file
+
+
+def test_a_version_1_store_is_upgraded_and_keeps_its_decisions(out):
+    answers = answers_to(out, "2.1c-ii")
+    decide.decide(Decisions(out), "2.1c-ii", {"alice": answers["alice"].basis}, points=1, max_points=1, tutor="ann")
+    db = sqlite3.connect(out / "review.sqlite")
+    db.executescript("DROP TABLE flag_decisions; ALTER TABLE history DROP COLUMN verdict;"
+                     "ALTER TABLE history DROP COLUMN target; ALTER TABLE history DROP COLUMN internal;"
+                     "UPDATE meta SET value='1' WHERE key='schema_version';")
+    db.close()
+    store = Decisions(out)
+    assert store.all()["alice"]["2.1c-ii"].points == 1 and store.flags() == {}
+    with store.read() as db:
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+
+
+def test_an_items_fingerprint_follows_the_cells_it_was_graded_on():
+    from edf_autograder.workbench.fingerprint import item_digests
+
+    def notebook(*sources):
+        return json.dumps({"cells": [{"cell_type": "code", "source": s} for s in sources]})
+    record = {"items": [{"id": "x", "where": "nb.ipynb, cell 2 (built in cell 1)", "message": "ok"},
+                        {"id": "y", "where": "", "message": "not found"}]}
+    first = item_digests(record, {"nb.ipynb": notebook("a = 1", "b = a", "c = 3")})
+    same = item_digests(record, {"nb.ipynb": notebook("a = 1", "b = a", "c = 4")})
+    changed = item_digests(record, {"nb.ipynb": notebook("a = 2", "b = a", "c = 3")})
+    assert first["x"] == same["x"] != changed["x"]
+    assert first["y"] != same["y"]  # no cells named: any change of the notebooks asks again
+
+
+def test_a_pen_and_paper_items_fingerprint_follows_the_files_handed_in():
+    from edf_autograder.workbench.fingerprint import item_digests
+    record = {"answer_sheet": {"section": "2.1"}, "items": [{"id": "2.1a-i", "section": "2.1", "where": "",
+                                                              "message": "right"}]}
+    typed = item_digests(record, {}, b"[a]\ni = '1'")
+    assert typed == item_digests(record, {"nb.ipynb": "{}"}, b"[a]\ni = '1'")  # a notebook is not its evidence
+    assert typed != item_digests(record, {}, b"[a]\ni = '2'")
+    drawn = item_digests(record, {"handwritten/p.png": b"one"})
+    assert drawn != item_digests(record, {"handwritten/p.png": b"two"})  # a new photo asks again

@@ -6,6 +6,7 @@ Screenshots go to the test's folder (and to $WORKBENCH_SHOTS when set, to look a
 Skipped when /usr/bin/chromium or playwright is absent."""
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {
 
 @pytest.fixture(scope="module")
 def graded_batch(tmp_path_factory) -> Path:
-    return workbench_batch.graded(tmp_path_factory.mktemp("wb"))
+    return workbench_batch.with_flags(workbench_batch.graded(tmp_path_factory.mktemp("wb")))
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_grade_a_group_split_a_student_and_use_the_rubric(server, browser, tmp_p
     page.click("text=Add rubric entry")
     page.wait_for_selector("text=rubric entry added")
     group_of(page, "bob").locator("button.entry").click()
-    page.wait_for_selector("text=1 answers graded")
+    page.wait_for_selector("text=1 answer graded")
     assert decision(out, "bob").points == 0.5
 
     page.fill("input[aria-label^='points of entry']", "0.75")
@@ -145,10 +146,10 @@ def test_two_tutors_grading_the_same_item_at_once_lose_nothing(server, browser, 
         page.goto(bench.url + "item/2.1c-ii")
     group_of(ann, "javascript").locator("input[name=points]").fill("1")
     group_of(ann, "javascript").locator("form[data-decide] button[type=submit]").first.click()
-    ann.wait_for_selector("text=1 answers graded")
+    ann.wait_for_selector("text=1 answer graded")
     group_of(ben, "javascript").locator("input[name=points]").fill("0")
     group_of(ben, "javascript").locator("form[data-decide] button[type=submit]").first.click()
-    ben.wait_for_selector("text=kept ann's newer decision")
+    ben.wait_for_selector("text=0 answers graded; 1 answer kept the newer decision of ann")
     decided = Decisions(out).all()
     assert {s: d["2.1c-ii"].tutor for s, d in decided.items()} == {
         "alice": "ann", "bob": "ann", "carol": "ann", "dave": "ben", "erin": "ben", "javascript_alert_1_": "ann"}
@@ -160,7 +161,7 @@ def test_two_tutors_grading_the_same_item_at_once_lose_nothing(server, browser, 
 def test_student_text_cannot_run_script_in_any_page(server, browser, tmp_path):
     bench, out = server
     page = page_of(browser, "ann", bench.url)
-    for path in ("", "item/2.1c-ii", "item/2.1b", "attention", "class"):
+    for path in ("", "item/2.1c-ii", "item/2.1b", "attention", "class", "student/script_alert_1_"):
         page.goto(bench.url + path)
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("document.scripts.length") == 1  # the workbench's own file only
@@ -186,3 +187,25 @@ def test_needs_a_look_shows_the_handwritten_page_inline(server, browser, tmp_pat
     assert reply.headers["content-type"] == "application/pdf" and reply.body().startswith(b"%PDF")
     page.wait_for_timeout(2000)  # the browser's PDF viewer draws the page
     shot(page, tmp_path, "attention")
+
+
+def test_a_confirmed_flag_with_a_points_change_reaches_the_students_feedback_page(server, browser, tmp_path):
+    bench, out = server
+    page = page_of(browser, "ann", bench.url)
+    page.goto(bench.url + "attention")
+    flag = page.locator("#s-alice li.flag-entry", has_text="tampering")
+    assert "not decided" in flag.inner_text()
+    flag.locator("input[value=confirmed]").check()
+    flag.locator("input[name=points]").fill("-1")
+    flag.locator("input[name=comment]").fill("Cell 7 replaced Sigmoid.forward: 2.3 was graded on the grader's code.")
+    flag.locator("button[type=submit]").click()
+    page.wait_for_selector("text=tamper flag confirmed with -1 points on the total")
+    assert "confirmed by ann" in page.locator("li.flag-entry").inner_text()
+    shot(page, tmp_path, "flag-decided")
+    deadline = time.monotonic() + WAIT / 1000  # the server writes the student's pages a few seconds later
+    while Decisions(out).dirty() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    page.goto((out / "students" / "alice" / "feedback.html").as_uri())
+    text = page.locator("div.flags").inner_text()
+    assert "Tutor: confirmed, -1 points on the total: Cell 7 replaced Sigmoid.forward" in text
+    shot(page, tmp_path, "feedback-flag")

@@ -1,9 +1,11 @@
 """A small graded batch for the workbench's tests: pen-and-paper submissions only (quick mode,
 no kernels: seconds), with answers that group (identical after normalisation, near-duplicates,
 numbers), two handwritten hand-ins (a photo, a PDF), and hostile student names and answers (script tags,
-`javascript:` links, markup that would run if it were not escaped)."""
+`javascript:` links, markup that would run if it were not escaped). `with_flags` adds the
+flags a notebook run raises (tamper, label leak, sandbox, intake), which quick mode cannot."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -22,6 +24,17 @@ C_II_ANSWERS = {  # student folder -> answer to 2.1c-ii
     "erin": "Yes, it decreases",
     "<script>alert(1)<": XSS,                                                   # hostile name and answer
     "javascript:alert(1)": "No, it increases <b>bold</b> [x](javascript:alert(1))",
+}
+
+
+FLAGS = {  # safe_id -> flags as the grader writes them into result.json (integrity.Flag.to_dict)
+    "alice": [{"kind": "tamper", "message": "tampering: cell 7 replaced edf.Sigmoid.forward; check how it was graded",
+               "notebook": "image_classification.ipynb", "cell": 6}],
+    "carol": [{"kind": "mismatch", "message": "2.3a-error: prob_node must not depend on the labels (label leak)",
+               "notebook": "", "cell": None},
+              {"kind": "sandbox", "message": "cell 3 opened a network connection: example.org:80",
+               "notebook": "pcl_binary_classification.ipynb", "cell": 2}],
+    "script_alert_1_": [{"kind": "intake", "message": XSS, "notebook": "", "cell": None}],
 }
 
 
@@ -59,6 +72,17 @@ def graded(tmp: Path) -> Path:
     """Build and grade the batch into tmp/out; returns the output folder."""
     out = tmp / "out"
     grade_all(build(tmp / "course"), out, jobs=2, quick=True)
+    return out
+
+
+def with_flags(out: Path) -> Path:
+    """Add FLAGS to the graded batch `out` and write its reports again; returns `out`."""
+    from edf_autograder.workbench.publish import publish
+
+    for safe_id, flags in FLAGS.items():
+        path = out / "students" / safe_id / "result.json"
+        path.write_text(json.dumps(json.loads(path.read_text()) | {"flags": flags}), encoding="utf-8")
+    publish(out, everyone=True)
     return out
 
 

@@ -24,6 +24,7 @@ from edf_autograder.kernel import interpreter
 from edf_autograder.pipeline import unusable
 from edf_autograder.reports import html
 from edf_autograder.reports.text import write_atomic
+from edf_autograder.workbench.fingerprint import answer_file, item_digests
 from edf_autograder.workbench.scores import reviewed_record, reviewed_records
 
 
@@ -66,7 +67,9 @@ def grade_one(sub: Submission, key: str, *, exercise: str, data: dict, quick: bo
     result.submission = sub.student
     result.duration = time.monotonic() - started
     identity = sub.identity.to_dict() if sub.identity else None  # the LMS export matches students by it
-    return result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id, "identity": identity}, notebooks
+    record = result.to_dict() | {"key": key, "student": sub.student, "safe_id": sub.safe_id, "identity": identity}
+    evidence = item_digests(record, notebooks, answer_file(sub.paths, record))  # what a tutor's override holds for
+    return record | {"evidence": evidence}, notebooks
 
 
 def save(store: Store, record: dict, notebooks: dict[str, str | bytes], exercise: Exercise) -> None:

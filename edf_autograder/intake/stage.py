@@ -3,7 +3,7 @@ out in a fresh working folder beside the grader's own files and the data.
 
 A submission is a folder, a .zip, or notebook/answer files given directly. Its own copies
 of the files the course hands out (the framework, a loader) are kept aside when they differ
-from the course's; the exercise's policy says whether a run uses them (`own_files.py`).
+from the course's; the exercise's policy says whether a run uses them (`edf_autograder/own_files`).
 """
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def stage(submission, workdir: Path, exercise, dataset, *, quick: bool = False) 
                                 "(put the notebooks in one zip)")
         elif path.name in exercise.handout_files:
             known = {_digest(exercise.handout_files[path.name]), *exercise.known_copies.get(path.name, ())}
-            if _digest(path) not in known:  # what differs, and whether it is used: intake/own_files.py
+            if _digest(path) not in known:  # what differs, and whether it is used: own_files/
                 staged.own_copies.setdefault(path.name, path)
     _skipped(unsafe, staged)
     notebooks.place(found, staged, exercise, read_notebook)

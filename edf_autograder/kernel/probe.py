@@ -421,6 +421,45 @@ def stash(out_dir, g, key, names):
     _write_json(out_dir + "/stash.json", sorted(STASH[key]))
 
 
+class GraderCallError(TypeError):
+    """The grader could not build the inputs of a call in this student's framework."""
+
+
+def _required(cls):
+    """How many arguments cls(...) requires besides self; None when its __init__ is not
+    plain Python code (a builtin, a C extension: nothing to read)."""
+    init = getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
+    if code is None:
+        return 0 if init is object.__init__ else None
+    return code.co_argcount - 1 - len(getattr(init, "__defaults__", None) or ())
+
+
+def _leaf(edf, kind, value):
+    """An edf.Input or edf.Parameter holding `value`, whatever the student's class takes: the
+    course's Input() takes nothing, a student's may take the value (Input(value)), the course's
+    Parameter(value) takes it. A class that takes more is made without its __init__ and given
+    its value, as edf.Forward only reads .value of a leaf."""
+    cls = getattr(edf, kind, None)
+    if not isinstance(cls, type):
+        raise GraderCallError(f"the grader could not make an edf.{kind} to feed its inputs: your edf has no class {kind}")
+    required = _required(cls)
+    try:
+        if required == 0:
+            leaf = cls()
+        elif required == 1:
+            leaf = cls(value)
+        else:
+            leaf = cls.__new__(cls)
+            if kind == "Parameter" and isinstance(getattr(edf, "Parameters", None), list):
+                edf.Parameters.append(leaf)
+    except Exception as exc:
+        raise GraderCallError(f"the grader could not make an edf.{kind} holding its inputs with your edf.py: "
+                              f"{kind}({'value' if required == 1 else ''}) raised {type(exc).__name__}: {exc}") from None
+    leaf.value = value
+    return leaf
+
+
 def call_activation(out_dir, in_file, key, name):
     """Forward and backward of a student's activation class on grader inputs.
     The input leaf's grad starts at `grad0` so that overwriting (instead of
@@ -430,8 +469,7 @@ def call_activation(out_dir, in_file, key, name):
     with _np.load(in_file, allow_pickle=False) as f:
         x, upstream, grad0 = f["x"], f["upstream"], f["grad0"]
     edf.clear_compgraph()
-    leaf = edf.Input()
-    leaf.value = x
+    leaf = _leaf(edf, "Input", x)
     leaf.grad = grad0.copy()
     leaf.addgrad = lambda delta: setattr(leaf, "grad", leaf.grad + delta)
     node = cls(leaf)
@@ -475,7 +513,7 @@ def call_numdiff(out_dir, in_file, key, fname, which):
     with _np.load(in_file, allow_pickle=False) as data:
         xv = data["x"]
     edf.clear_compgraph()
-    x = edf.Parameter(xv)
+    x = _leaf(edf, "Parameter", xv)
     x.value = _np.array(xv, dtype=_np.float64)
     y = f(x)
     edf.Forward()

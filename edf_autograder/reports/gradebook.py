@@ -75,7 +75,8 @@ def handwritten_files(record: dict) -> list[str]:
 def review_rows(records: list[dict]) -> list[dict]:
     """Items waiting for a tutor (with the handwritten pages of the answer sheet's section),
     items the grader met an error on, a row for a submission that got no automatic grade at
-    all, then each integrity flag (a row to read, with no points). Nothing ends ungraded
+    all, then each integrity flag no tutor decided yet (a row to read, with no points), and
+    every tutor's override whose answer changed since (to decide again). Nothing ends ungraded
     without a row saying why."""
     rows = []
     for r in records:
@@ -87,6 +88,9 @@ def review_rows(records: list[dict]) -> list[dict]:
                   "files": files if i["section"] == section else [],
                   "file": " ".join(files) if i["section"] == section else "", "status": i["status"]}
                  for i in r["items"] if i["status"] in (MANUAL, ERROR)]
+        rows += [{**who, "item": i["id"], "title": i["title"], "suggested": i["points"], "max_points": i["max_points"],
+                  "message": _stale(i["stale_override"]) + i["message"], "score": "", "comment": "", "files": [],
+                  "file": "", "status": "stale override"} for i in r["items"] if i.get("stale_override")]
         if why := ungraded(r):
             rows.append(_reading_row(who, "ungraded", "no automatic grade (no points)", why))
         # a framework flag suggests the score graded with the student's own course file
@@ -94,8 +98,13 @@ def review_rows(records: list[dict]) -> list[dict]:
                                  (f"{f['notebook']}: " if f.get("notebook") else "") + f["message"]),
                   **({} if f.get("suggested") is None else {"suggested": f["suggested"],
                                                             "max_points": r.get("max_score", "")})}
-                 for f in r.get("flags", [])]
+                 for f in r.get("flags", []) if not f.get("decision")]  # a decided flag needs nobody
     return rows
+
+
+def _stale(override: dict) -> str:
+    return (f"the answer changed since {override.get('tutor') or 'a tutor'} set {override['score']:g} points "
+            f"({override.get('comment') or 'no reason given'}); decide again. The grader: ")
 
 
 def ungraded(record: dict) -> str:

@@ -17,7 +17,7 @@ Choices the specification leaves to us:
 from __future__ import annotations
 
 from edf_autograder.checking.verdicts import FAIL, MANUAL, PASS
-from edf_autograder.reports.text import headlines
+from edf_autograder.reports.text import flag_decision, headlines
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 STATUSES = ("passed", "failed")
@@ -48,7 +48,7 @@ def _test(item: dict) -> dict:
 def results_json(record: dict) -> dict:
     tests = [_test(item) for item in record["items"]]
     lines = [f"Data: {record.get('dataset', '')}", *headlines(record)] + [f"Note: {n}" for n in record.get("notes", [])]
-    lines += [f"Flagged for a person ({f['kind']}): {f['message']}" for f in record.get("flags", [])]
+    lines += [f"Flagged for a person ({f['kind']}): {f['message']}" + flag_decision(f) for f in record.get("flags", [])]
     pending = record.get("manual_pending", 0)
     if pending:
         lines.append(f"{pending:g} points wait for manual review; they are added when grades are published.")

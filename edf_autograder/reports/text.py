@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, NOT_FOUND, PASS, READ, SKIPPED, Result
+from edf_autograder.own_files.told import STUDENT
 
 MARK = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERR ", MANUAL: "REVW", NOT_FOUND: "MISS", SKIPPED: "SKIP", READ: "READ"}
 
@@ -39,6 +40,24 @@ def headlines(record: dict) -> list[str]:
     return lines
 
 
+def suggestion(own_run: dict) -> str:
+    """The run with the student's own course files, for a tutor: which items it decides."""
+    theirs = [f"{i['id']} ({_points(i['points'])}/{_points(i['max_points'])})" for i in own_run.get("items", [])
+              if i.get("run") == STUDENT]
+    return (f"\nGraded with your own {', '.join(own_run['files'])} as well; item by item the better of the two runs: "
+            f"{_points(own_run['score'])}/{_points(own_run['max_score'])} automatic points, a suggestion for a tutor. "
+            f"From the run with your files: {', '.join(theirs) or 'none'}; every other item from the course's.")
+
+
+def flag_decision(flag: dict) -> str:
+    """A tutor's decision on a flag, as the student may read it ("" when undecided)."""
+    d = flag.get("decision")
+    if not d:
+        return ""
+    change = f", {d['points']:+g} points on {d['target'] or 'the total'}" if d["verdict"] == "confirmed" and d["points"] else ""
+    return f" -- tutor: {d['verdict']}{change}" + (f": {d['comment']}" if d.get("comment") else "")
+
+
 def text(result: Result, *, verbose: bool = True) -> str:
     lines = [f"Data: {result.dataset}", *headlines(result.to_dict())]
     lines += [f"Note: {n}" for n in result.notes]
@@ -57,9 +76,11 @@ def text(result: Result, *, verbose: bool = True) -> str:
                 lines += ["        " + row for row in i.message.splitlines()[:8]]
                 if i.where:
                     lines.append(f"        (evidence: {i.where})")
+    if result.own_run:
+        lines.append(suggestion(result.own_run))
     if result.flags:
-        lines.append("\nFlags for a person (they change no points):")
-        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}"
+        lines.append("\nFlags for a person (no points change unless a tutor confirms one with a change):")
+        lines += [f"  [{f['kind']}] {f['notebook'] + ': ' if f.get('notebook') else ''}{f['message']}{flag_decision(f)}"
                   for f in result.flags]
     read = sum(i.max_points for i in result.items if i.status == READ)  # the self-check's read-back answers
     lines.append(f"\nTotal: {_points(result.score)}/{_points(result.max_score)} automatic points; "

@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, redirect, render_template, request, send_from_directory, url_for
 
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
-from edf_autograder.workbench import attention, decide, overview, views
+from edf_autograder.workbench import attention, decide, overview, student, views
 from edf_autograder.workbench.batch import Batch
 from edf_autograder.workbench.decide import ReviewError
 from edf_autograder.workbench.store import Decisions
@@ -63,7 +63,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
         b = batch.refresh()
         decided = store.all()
         return render_template("index.html", progress=overview.progress(b.items, decided, store.progress()),
-                               attention=len(attention.students(b.records)), students=len(b.records),
+                               attention=len(attention.students(b.records, store.flags(), decided)), students=len(b.records),
                                dirty=len(store.dirty()))
 
     @app.get("/item/<item_id>")
@@ -85,9 +85,7 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
                                  rubric_id=int(entry) if entry else None)
         except ReviewError as exc:
             return _back(item_id, str(exc), request.form.get("group"))
-        note = f"{len(done.written)} answers graded" + "".join(
-            f"; {who} kept {tutor}'s newer decision" for who, tutor in done.kept)
-        return _back(item_id, note, request.form.get("next") or request.form.get("group"))
+        return _back(item_id, done.note(), request.form.get("next") or request.form.get("group"))
 
     @app.post("/item/<item_id>/split")
     def split(item_id: str):
@@ -115,9 +113,12 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
             return _back(item_id, str(exc), None)
         return _back(item_id, f"rubric entry changed: {len(changed)} decisions follow it", None)
 
+    student.register(app, batch, store, _tutor)
+
     @app.get("/attention")
     def attention_page():
-        return render_template("attention.html", students=attention.students(batch.refresh().records))
+        students = attention.students(batch.refresh().records, store.flags(), store.all())
+        return render_template("attention.html", students=students)
 
     @app.get("/class")
     def class_page():

@@ -19,6 +19,20 @@ class Outcome:
     written: list[str] = field(default_factory=list)              # students whose decision was stored
     kept: list[tuple[str, str]] = field(default_factory=list)     # (student, tutor): decided by another meanwhile
 
+    def note(self) -> str:
+        """One line for the tutor, however large the group: how many answers were graded, how
+        many kept another tutor's newer decision, and whose."""
+        text = f"{len(self.written)} {_answers(len(self.written))} graded"
+        if self.kept:
+            tutors = ", ".join(sorted({tutor for _, tutor in self.kept}))
+            text += (f"; {len(self.kept)} {_answers(len(self.kept))} kept the newer decision of {tutors} "
+                     "(taken after this page was opened)")
+        return text
+
+
+def _answers(n: int) -> str:
+    return "answer" if n == 1 else "answers"
+
 
 def _points(points: float | str, max_points: float) -> float:
     try:
@@ -70,6 +84,17 @@ def decide(store: Decisions, item: str, answers: dict[str, str], *, points: floa
             _record(db, safe_id, item, value, comment.strip(), rubric_id, tutor, source, basis)
             done.written.append(safe_id)
     return done
+
+
+def appeal(store: Decisions, safe_id: str, item: str, basis: str, *, points: float | str | None, reason: str,
+           max_points: float, tutor: str) -> Outcome:
+    """A tutor's override of one student's item, automatic ones included (a grade appeal, or a
+    check that misjudged unusual work); `points=None` withdraws it. It needs a reason: the
+    student reads it. It holds while the answer's `basis` is unchanged (scores.basis)."""
+    if points is not None and not reason.strip():
+        raise ReviewError("an override needs a reason: the student reads it beside the points")
+    return decide(store, item, {safe_id: basis}, points=points, comment=reason, max_points=max_points, tutor=tutor,
+                  source="appeal")
 
 
 def add_entry(store: Decisions, item: str, points: float | str, comment: str, *, max_points: float, tutor: str) -> Entry:

@@ -33,9 +33,10 @@ def publish(out: Path, *, everyone: bool = False) -> list[str]:
         dirty = store.dirty()
         if not dirty and not everyone:
             return []
-        decisions = store.all()
+        decisions, flagged = store.all(), store.flags()
         records = batch.all()
-        shown = {r.get("safe_id", ""): reviewed(r, decisions.get(r.get("safe_id", ""), {})) for r in records}
+        shown = {r.get("safe_id", ""): reviewed(r, decisions.get(r.get("safe_id", ""), {}),
+                                                flagged.get(r.get("safe_id", ""), {})) for r in records}
         if records:  # grades.csv first: it is what the LMS export and the instructor wait for
             html.write_course(out, list(shown.values()), load_problems(out / PROBLEMS), _exercise(records[0]),
                               similarity=False)

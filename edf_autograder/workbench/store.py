@@ -8,6 +8,8 @@ transaction has committed (synchronous=FULL), so killing the server loses nothin
 A decision carries the revision it was written at (`history.id`): a tutor's page says which
 revision it showed, and a group decision never overwrites what another tutor decided after
 that (see `decide`). Every change is also appended to `history`.
+
+Decisions on flags are kept beside those on items (`flags`); an older store is upgraded (`schema`).
 """
 from __future__ import annotations
 
@@ -18,24 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edf_autograder.errors import HarnessError
+from edf_autograder.workbench.schema import SCHEMA, SCHEMA_VERSION, UPGRADE_1
 
 FILE = "review.sqlite"
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rubric (id INTEGER PRIMARY KEY, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
-                     tutor TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY, safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL,
-                      comment TEXT NOT NULL, rubric_id INTEGER, tutor TEXT NOT NULL, decided_at TEXT NOT NULL,
-                      source TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS decisions (safe_id TEXT NOT NULL, item TEXT NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
-                        rubric_id INTEGER REFERENCES rubric(id), tutor TEXT NOT NULL, decided_at TEXT NOT NULL,
-                        source TEXT NOT NULL, basis TEXT NOT NULL, rev INTEGER NOT NULL,
-                        PRIMARY KEY (safe_id, item));
-CREATE INDEX IF NOT EXISTS decisions_by_rubric ON decisions (rubric_id);
-CREATE TABLE IF NOT EXISTS splits (safe_id TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (safe_id, item));
-CREATE TABLE IF NOT EXISTS dirty (safe_id TEXT PRIMARY KEY, rev INTEGER NOT NULL);  -- outputs to write again
-"""
 
 
 class StoreError(HarnessError):
@@ -53,6 +40,21 @@ class Decision:
     decided_at: str
     source: str   # "workbench" or "csv:<file name>"
     basis: str    # fingerprint of the answer the tutor saw (scores.basis)
+    rev: int
+
+
+@dataclass(frozen=True)
+class FlagDecision:
+    safe_id: str
+    flag: str       # flags.flag_id: the flag's kind and a digest of where it was raised
+    verdict: str    # "cleared" or "confirmed"
+    points: float   # the change a confirmed flag makes (negative: a deduction); 0 when cleared
+    target: str     # the item the change applies to, "" for the total
+    comment: str
+    internal: int   # 1: the comment is for tutors only, never shown to the student
+    tutor: str
+    decided_at: str
+    basis: str      # digest of the flag's evidence (flags.flag_basis): a changed flag waits again
     rev: int
 
 
@@ -81,9 +83,17 @@ class Decisions:
             if version is None:  # IF NOT EXISTS: another process may be creating it at the same moment
                 db.executescript("BEGIN IMMEDIATE;" + SCHEMA
                                  + f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+            elif version == 1:  # older stores: add the flags' table and columns, decisions unchanged
+                self._upgrade()
             elif version != SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: decisions schema version {version}, this grader reads version "
                                  f"{SCHEMA_VERSION}; use the grader version that wrote it")
+
+    def _upgrade(self) -> None:
+        with self.write() as db:
+            if self._version(db) == 1:  # not upgraded by another process meanwhile
+                for statement in filter(str.strip, UPGRADE_1.split(";")):
+                    db.execute(statement)
 
     def _version(self, db) -> int | None:
         try:
@@ -128,8 +138,6 @@ class Decisions:
         finally:
             db.close()
 
-    # ---- reading -------------------------------------------------------------------------
-
     def all(self) -> dict[str, dict[str, Decision]]:
         """Every decision, by student and item."""
         if self.path is None:
@@ -139,6 +147,23 @@ class Decisions:
             for row in db.execute("SELECT * FROM decisions"):
                 found.setdefault(row["safe_id"], {})[row["item"]] = Decision(**dict(row))
         return found
+
+    def flags(self) -> dict[str, dict[str, FlagDecision]]:
+        """Every flag's decision, by student and flag id."""
+        if self.path is None:
+            return {}
+        with self.read() as db:
+            found: dict[str, dict[str, FlagDecision]] = {}
+            for row in db.execute("SELECT * FROM flag_decisions"):
+                found.setdefault(row["safe_id"], {})[row["flag"]] = FlagDecision(**dict(row))
+            return found
+
+    def history(self, safe_id: str) -> list[dict]:
+        """Every decision ever taken for a student (items, appeals and flags), newest first."""
+        if self.path is None:
+            return []
+        with self.read() as db:
+            return [dict(r) for r in db.execute("SELECT * FROM history WHERE safe_id=? ORDER BY id DESC", (safe_id,))]
 
     def revision(self) -> int:
         if self.path is None:

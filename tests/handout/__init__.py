@@ -35,6 +35,7 @@ VARIANTS = {
     "no_hidden_2_3c": faulty.no_hidden_2_3c,
     "three_faults": faulty.three_faults,
     "own_edf_input_value": own_files.input_takes_value,
+    "own_edf_input_required_other_loader": own_files.input_required_other_loader,
     "own_edf_cosmetic": own_files.cosmetic_edf,
     "data_path_fails": own_files.data_path_fails,
     "no_sigmoid_2_2a": one_line.no_sigmoid_2_2a,

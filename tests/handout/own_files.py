@@ -1,6 +1,6 @@
-"""Hand-ins that carry their own copy of a file the course hands out (issue 19), and one whose
-first cell fails and takes every later cell down. Built from the "given" style and the course's
-own `edf.py`, edited the way a student edits it.
+"""Hand-ins that carry their own copy of a file the course hands out (issues 19, 24), and one
+whose first cell fails and takes every later cell down. Built from the "given" style and the
+course's own `edf.py`, edited the way a student edits it.
 """
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ COURSE_INPUT = "class Input:\n    def __init__(self):\n        pass\n"
 STUDENT_INPUT = ("class Input:\n    def __init__(self, value=None):\n"
                  "        # so I can write edf.Input(train_images) and skip a line\n"
                  "        self.value = value\n")
+REQUIRED_INPUT = "class Input:\n    def __init__(self, value):\n        self.value = value\n"
+PCL_GRAPH_CELLS = (4, 11)
+NUMDIFF_CELL = 30
+OTHER_LOADER = Path("other-versions") / "mnist_loader.py"  # the original hand-out's: dashed MNIST names
 
 
 def course_edf(handout) -> str:
@@ -55,3 +59,25 @@ def data_path_fails(handout):
     cell = image["cells"][1]
     course.set_text(cell, course.text(cell).replace("path = 'MNIST'", "path = '../MNIST'"))
     return pcl, image
+
+
+def input_required_other_loader(handout):
+    """As a real 2022/23 hand-in: `Input.__init__(self, value)` requires the value, every graph
+    cell of both notebooks passes it (`edf.Input(X)`, `edf.Input(x.value + h)`), and the
+    submission carries the original hand-out's mnist_loader.py (it reads the dashed MNIST
+    names and downloads when it finds none). Fixed by hand, it is the "given" style."""
+    source, loader = course_edf(handout), (Path(handout) / OTHER_LOADER).read_text(encoding="utf-8")
+    if COURSE_INPUT not in source:
+        raise course.HandoutChanged("the course's edf.py no longer defines Input as these fixtures expect")
+    pcl, image, _ = input_takes_value(handout)
+    for index in PCL_GRAPH_CELLS:
+        cell = pcl["cells"][index]
+        text = course.text(cell).replace("x_node = edf.Input()", "x_node = edf.Input(X)")
+        course.set_text(cell, text.replace("y_node = edf.Input()", "y_node = edf.Input(y)"))
+    cell = image["cells"][NUMDIFF_CELL]
+    text = course.text(cell)
+    for name, shift in (("x_plus", "+"), ("x_minus", "-")):  # the lines are indented in the hand-out's function
+        text = re.sub(rf"{name} = edf\.Input\(\)\n(\s*){name}\.value = x\.value \{shift} h",
+                      rf"{name} = edf.Input(x.value {shift} h)", text)
+    course.set_text(cell, text)
+    return pcl, image, {"edf.py": source.replace(COURSE_INPUT, REQUIRED_INPUT), "mnist_loader.py": loader}

@@ -40,7 +40,8 @@ def view(record: dict, scores: str) -> dict:
     what the grader gave it (edf_autograder.reports.gradebook keeps that under override.previous)."""
     if scores == "automatic":
         items = [i | i["override"]["previous"] if i.get("override") else i for i in record["items"]]
-        record = record | {"items": [{k: v for k, v in i.items() if k != "override"} for i in items]}
+        record = record | {"items": [{k: v for k, v in i.items() if k != "override"} for i in items],
+                           "flags": [{k: v for k, v in f.items() if k != "decision"} for f in record.get("flags") or []]}
     totals = result_from_record(record).to_dict()
     return record | {k: totals[k] for k in ("score", "max_score", "manual_pending", "suggested_score")}
 
@@ -123,6 +124,11 @@ def comment(g: Graded) -> str:
     parts = [f"{title}: {g.score:g} of {g.max_score:g} points."]
     if g.reviewed:
         parts.append(f"Reviewed by a tutor: {', '.join(g.reviewed)}.")
+    if decided := [f for f in g.record.get("flags") or [] if f.get("decision")]:
+        parts.append("Flags decided by a tutor: " + ", ".join(
+            f"{f['kind']} {f['decision']['verdict']}" + (f" ({f['decision']['points']:+g} points)"
+                                                          if f["decision"]["verdict"] == "confirmed" and f["decision"]["points"]
+                                                          else "") for f in decided) + ".")
     if g.pending:
         waiting = sum(i["max_points"] for i in g.pending)
         parts.append(f"Waiting for review, not yet counted: {', '.join(i['id'] for i in g.pending)} ({waiting:g} points).")

@@ -1,7 +1,8 @@
-"""What a report says about a submission's own copy of a course file (issue 19): the
+"""What a report says about a submission's own copy of a course file (issues 19, 24): the
 student's one line to act on, a note when the change does no harm, and, when a second run
-with the student's file made failing cells run, that run's result as a tutor's suggestion
-with a `framework` flag that shows the diff. The automatic score is always the first run's.
+with the student's files made failing cells run, the tutor's suggestion: item by item the
+better of the two runs, each item saying which run it came from, with a `framework` flag
+that shows the diff. The automatic score is always the first run's.
 """
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass, field
 
 from edf_autograder.checking.verdicts import MANUAL
 from edf_autograder.evidence.integrity import Flag
-from edf_autograder.intake import own_files
 from edf_autograder.intake.course_files import Change, OwnCopy
+from edf_autograder.own_files import copies
 
 FAILED = ("error", "timeout", "dead kernel")
+COURSE, STUDENT = "course's files", "student's files"   # the run an item of the suggestion comes from
 
 
 @dataclass
@@ -24,11 +26,35 @@ class Told:
     own_run: dict = field(default_factory=dict)       # the run with the student's files, for a tutor
 
 
-def _scores(run) -> dict:
-    automatic = [i for i in run.items if i.status != MANUAL]
+def _scores(items) -> dict:
+    automatic = [i for i in items if i.status != MANUAL]
     return {"score": round(sum(i.points for i in automatic), 3),
-            "suggested_score": round(sum(i.points for i in run.items), 3),
-            "max_score": sum(i.max_points for i in run.items)}
+            "suggested_score": round(sum(i.points for i in items), 3),
+            "max_score": sum(i.max_points for i in items)}
+
+
+def best_items(run, own_run) -> list[tuple]:
+    """Item by item, (the better of the two runs' results, the run it came from): an item that
+    passed with the course's file is not lost to the student's, nor the reverse. On a tie the
+    course's (the automatic grade's)."""
+    theirs = {i.id: i for i in own_run.items}
+    out = []
+    for mine in run.items:
+        other = theirs.get(mine.id)
+        out.append((other, STUDENT) if other is not None and other.points > mine.points else (mine, COURSE))
+    return out
+
+
+def _suggestion(run, own_run) -> dict:
+    best = best_items(run, own_run)
+    return {**_scores([i for i, _ in best]), "student_run_score": _scores(own_run.items)["score"],
+            "items": [{"id": i.id, "status": str(i.status), "points": i.points, "max_points": i.max_points,
+                       "message": i.message, "run": source} for i, source in best]}
+
+
+def from_students(own_run: dict) -> list[str]:
+    """The suggestion's items that come from the run with the student's files."""
+    return [i["id"] for i in own_run.get("items", []) if i.get("run") == STUDENT]
 
 
 def _fixed(run, own_run, files: dict) -> dict[str, list[int]]:
@@ -48,13 +74,16 @@ def _cells(fixed: dict[str, list[int]], shown: int = 4) -> str:
 
 
 def _flag(changed: list[OwnCopy], fixed: dict, own_run: dict, first: dict) -> Flag:
-    """For a tutor: the diff, the cells it decides, and both scores."""
+    """For a tutor: the diff, the cells it decides, both scores and where each item comes from."""
     diff = "; ".join(c.summary("the student's") for c in changed)
+    theirs = from_students(own_run)
     return Flag("framework", (
         f"{diff}. With the course's file {sum(map(len, fixed.values()))} cells fail that run with the "
-        f"student's ({_cells(fixed)}). Graded with the student's file: {own_run['score']:g}/{own_run['max_score']:g} "
-        f"automatic points (suggested total {own_run['suggested_score']:g}), against {first['score']:g} with the "
-        "course's: the suggestion for a tutor; the automatic score stays the course file's."),
+        f"student's ({_cells(fixed)}). Item by item the better of the two runs: {own_run['score']:g}/"
+        f"{own_run['max_score']:g} automatic points (suggested total {own_run['suggested_score']:g}; "
+        f"from the student's files: {', '.join(theirs) or 'none'}; the rest from the course's), against "
+        f"{first['score']:g} with the course's and {own_run['student_run_score']:g} with the student's alone: "
+        "the suggestion for a tutor; the automatic score stays the course file's."),
         suggested=own_run["score"])
 
 
@@ -64,7 +93,7 @@ def _cause(copy: OwnCopy, run, hits: dict) -> tuple[Change, str]:
         top = change.name.split(".")[0]
         for kind, cells in hits.items():
             for index in cells:
-                call = own_files.call_in(run.evidence[kind].nb.cells[index].source, top)
+                call = copies.call_in(run.evidence[kind].nb.cells[index].source, top)
                 if call:
                     return change, call
     return copy.changes[0], ""
@@ -81,37 +110,36 @@ def _advice(copy: OwnCopy, change: Change, call: str, own_run: dict, policy: str
         what, fix = f"your `{name}` changes `{change.name}`", "undo the change"
     line = f"{used}; {what}: restore the course's file and {fix}"
     if own_run:
-        line += (f", or leave it to your tutor (graded with your {name}: {own_run['score']:g}/{own_run['max_score']:g} "
-                 "automatic points, a suggestion; your score is the one with the course's file)")
+        line += (f", or leave it to your tutor (graded with your {name} too, each item the better of the two: "
+                 f"{own_run['score']:g}/{own_run['max_score']:g} automatic points, a suggestion; your score is "
+                 "the one with the course's file)")
     elif policy == "course":
         line += f" (the grader uses only the course's {name})"
     return line
 
 
 def tell(own, run, own_run, used: dict, exercise) -> Told:
-    """`own`: own_files.OwnFiles; `run`/`own_run`: the pipeline's runs (the second may be None);
+    """`own`: copies.OwnFiles; `run`/`own_run`: the pipeline's runs (the second may be None);
     `used`: the failing cells that use what the student changed, by notebook kind."""
     told = Told(files=[c.to_dict() for c in own.copies])
     if not own.changed or own.policy == "trust":
         return told
-    hits = used or own_files.suspects(own.names(), run.evidence)
+    hits = used or copies.suspects(own.names(), run.evidence)
     if not hits:
         told.notes += [f"{c.summary()}; the grader runs the course's, and your notebooks run with it"
                        for c in own.changed]
         return told
     fixed = _fixed(run, own_run, exercise.files) if own_run is not None else {}
     if own_run is not None and fixed:
-        told.own_run = {"files": [c.name for c in own.changed], **_scores(own_run), "fixed_cells": fixed,
-                        "root_causes": [c.to_dict() for c in own_run.causes],
-                        "items": [{"id": i.id, "status": str(i.status), "points": i.points, "max_points": i.max_points,
-                                   "message": i.message} for i in own_run.items]}
-        told.flags.append(_flag(own.changed, fixed, told.own_run, _scores(run)))
+        told.own_run = {"files": [c.name for c in own.changed], **_suggestion(run, own_run), "fixed_cells": fixed,
+                        "root_causes": [c.to_dict() for c in own_run.causes]}
+        told.flags.append(_flag(own.changed, fixed, told.own_run, _scores(run.items)))
     elif own_run is not None:  # the change is not why they fail: nothing to blame it for
         told.notes.append("the notebooks were graded with your own " + ", ".join(c.name for c in own.changed)
                           + " too: the cells that fail with the course's fail with yours as well")
         return told
     for copy in own.changed:  # a line for each copy whose changes the failing cells use
-        mine = own_files.suspects(copy.changed_names(), run.evidence)
+        mine = copies.suspects(copy.changed_names(), run.evidence)
         if mine:
             change, call = _cause(copy, run, mine)
             told.advice.append(_advice(copy, change, call, told.own_run, own.policy))

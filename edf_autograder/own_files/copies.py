@@ -1,11 +1,6 @@
-"""A submission's own copies of the files the course hands out (issue 19): what differs
-(`course_files`), whether a run uses them, and what the student and a tutor are told.
-
-The exercise's `own_files` policy decides: "course" grades with the course's file only;
-"suggest" (the default) also grades a second run with the student's file when the
-course's makes cells fail that use what the student changed (the automatic score stays the
-course's; the second run's is a tutor's suggestion, flagged `framework`); "trust" grades
-with the student's file. The student's file runs as it is, in the same sandbox as always.
+"""A submission's own copies of the files the course hands out: which differ from the course's
+(`intake.course_files`), the work folder each policy runs them in, and which failing cells
+use what a copy changes. The steps that use these are in `own_files/__init__.py`.
 """
 from __future__ import annotations
 
