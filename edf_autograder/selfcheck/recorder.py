@@ -62,6 +62,7 @@ class Recorder:
         self._plan = None
         self._inputs: Any = None
         self._data: Any = None
+        self._tried: dict[Path, Any] = {}  # folder -> its data, kept between tries (what it read stays read)
         self._sources: list[str] = []  # every cell's text, until one says which notebook this is
         self._last_state = None
         self._pending: tuple[str | None, str, float] = (None, "", time.monotonic())
@@ -121,7 +122,9 @@ class Recorder:
             return None
         tried = []
         for folder in self.data_folders():
-            data = self.exercise.local_data(folder)
+            if folder not in self._tried:
+                self._tried[folder] = self.exercise.local_data(folder)
+            data = self._tried[folder]
             inputs = data.inputs(quick=True)
             try:
                 found = {name for name in plan.inputs if _gives(inputs, name)}
