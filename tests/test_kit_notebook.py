@@ -96,9 +96,8 @@ def _assert_as_the_grader(run, graded: Path, kit_python: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def correct(course_handout, tmp_path_factory):
-    """The hand-out filled in correctly: graded by the grader's quick check, and a student's copy."""
-    graded = write_submission("given", course_handout, tmp_path_factory.mktemp("graded-correct"))
-    return graded
+    """The hand-out filled in correctly (the "given" style), as the grader's quick check grades it."""
+    return write_submission("given", course_handout, tmp_path_factory.mktemp("graded-correct"))
 
 
 def test_jupyterlab_checks_every_task_of_the_correct_handout_as_the_grader(correct, kit_python, kit_kernels,
@@ -113,18 +112,6 @@ def test_jupyterlab_checks_every_task_of_the_correct_handout_as_the_grader(corre
     public = {c.spec.id for c in EXERCISE.checks() if c.spec.students == "verdict" and not c.spec.hidden}
     assert set(judged) == public  # every public item, each judged after its task
     assert {s for s, _ in judged.values()} <= {"pass", "skipped"}
-
-
-def test_colab_knows_a_copy_elsewhere_by_its_cells_and_finds_the_data_in_the_working_folder(correct, kit_python,
-                                                                                           kit_kernels, tmp_path):
-    data = _student_folder(tmp_path / "content")  # the kernel's folder, where the data was uploaded
-    drive = tmp_path / "drive" / "Colab Notebooks"
-    drive.mkdir(parents=True)
-    path = drive / f"Copy of {EXERCISE.files['pcl']}"
-    nb = _with_check_cells(json.loads((correct / EXERCISE.files["pcl"]).read_text(encoding="utf-8")), "pcl")
-    path.write_text(course.dumps(nb), encoding="utf-8")
-    judged = _assert_as_the_grader(_run(kit_kernels, path, data), correct, kit_python)
-    assert judged and {s for s, _ in judged.values()} == {"pass"}
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +132,15 @@ def test_vscode_fails_a_wrong_relu_backward_as_the_grader_does(wrong_relu, kit_p
     judged = _assert_as_the_grader(_run(kit_kernels, path, student, vscode=str(path)), wrong_relu, kit_python)
     assert judged["2.3d-relu"][0] == "fail" and "backward: at x=2" in judged["2.3d-relu"][1]
     assert grader_quick(wrong_relu)["2.3d-relu"][0] == "fail"
+
+
+def test_colab_knows_a_copy_elsewhere_by_its_cells_and_finds_the_data_in_the_working_folder(wrong_relu, kit_python,
+                                                                                           kit_kernels, tmp_path):
+    data = _student_folder(tmp_path / "content")  # the kernel's folder, where the data was uploaded
+    drive = tmp_path / "drive" / "Colab Notebooks"
+    drive.mkdir(parents=True)
+    path = drive / f"Copy of {course.IMAGE}"  # nothing names it to the kernel: its cells do
+    nb = _with_check_cells(json.loads((wrong_relu / course.IMAGE).read_text(encoding="utf-8")), "image")
+    path.write_text(course.dumps(nb), encoding="utf-8")
+    judged = _assert_as_the_grader(_run(kit_kernels, path, data), wrong_relu, kit_python)
+    assert judged["2.3d-relu"][0] == "fail" and {s for i, (s, _) in judged.items() if i != "2.3d-relu"} <= {"pass", "skipped"}
