@@ -231,7 +231,7 @@ def test_a_notebook_neither_named_nor_recognised_says_so_not_run_from_the_top(tm
     recorder = _recorder(tmp_path)
     _ran(recorder, "from edf_autograder.selfcheck import check", "x = 1", "y = 2")
     said = _said(recorder, capsys)
-    assert "cannot tell which notebook" in said and "does not name the file" in said and "3 cells" in said
+    assert "cannot tell which notebook" in said and "does not name its file" in said and "3 cells" in said
     assert "from the top" not in said
     monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "notes.ipynb"))
     assert "'notes.ipynb' is neither" in _said(recorder, capsys)
@@ -275,3 +275,11 @@ def test_the_course_handouts_cells_say_which_notebook_it_is(course_handout, kind
     # known before the first task's cells: every cell that can build a graph is recorded
     first = next(i for i, s in enumerate(sources) if "edf." in s and "import" not in s)
     assert identify(EXERCISE, sources[:first]) == kind, sources[:first]
+
+
+def test_a_recorder_bug_is_said_as_such(tmp_path, capsys, monkeypatch):
+    recorder = _recorder(tmp_path)
+    monkeypatch.setattr(recorder, "plan", mock.Mock(side_effect=RuntimeError("boom")))
+    _ran(recorder, "from edf_autograder.selfcheck import check", "import mnist_loader")
+    said = _said(recorder, capsys)
+    assert "could not record a cell (boom)" in said and "from the top" not in said

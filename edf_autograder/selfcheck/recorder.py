@@ -151,14 +151,15 @@ class Recorder:
         if self.seen <= 1:  # at most the cell that loaded the self-check
             return (f"no cell of {files} has run since the self-check was loaded: run the notebook's cells "
                     "from the top, then check again")
+        if self.problem:
+            return self.problem
         if self.kind is None:
             names = [p.name for p in notebook_file.named(self.shell.user_ns)][:1]
-            said = f"its file name {names[0]!r} is neither" if names else "the front end does not name the file:"
-            return (f"the self-check cannot tell which notebook this is: {said} {files}, and none of the "
-                    f"{self.seen} cells run so far holds text only one of them has. Run the cell that imports "
-                    "or loads the notebook's data, or save the notebook under its hand-out name, then check again")
-        return self.problem or (f"no cell of {self.exercise.files[self.kind]} has been recorded yet: "
-                                "run the task's cells, then check again")
+            said = f"its file name {names[0]!r} is neither {files}" if names else "the front end does not name its file"
+            return (f"the self-check cannot tell which notebook this is: {said}, and none of the {self.seen} cells "
+                    f"run so far holds text only one of {files} has. Run the cell that imports or loads the "
+                    "notebook's data, or save the notebook under its hand-out name, then check again")
+        return f"no cell of {self.exercise.files[self.kind]} has been recorded yet: run the task's cells, then check again"
 
 
 def _gives(inputs, name: str) -> bool:
