@@ -195,4 +195,3 @@ def test_each_cell_counts_as_it_last_ran_and_keeps_the_capture_of_the_same_graph
         [("build", 2, {"graph": "new"}), ("train", 3, trained)]
     retrained = assemble._latest(runs + [_execution(4, "train", 3)])
     assert retrained[1].number == 4 and retrained[1].snap.capture is None  # a new state: no old capture
-
