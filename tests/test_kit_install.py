@@ -14,6 +14,7 @@ import yaml
 from edf_autograder.integrations import classroom
 from edf_ex2.exercise import EXERCISE
 from tests.kit_runs import ROOT, bin_dir, grader_quick, make_venv, offline_env, run_kit, verdicts
+from tests.left_behind import changes, snapshot
 
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir() and "never_finishes" not in p.name)
 DEFAULT = "fails_2_3d_relu_backward"  # the others' equality is `slow`
@@ -104,3 +105,17 @@ def test_the_classroom_workflow_installs_the_kit_from_the_template_and_reports_p
     assert body["status"] == "fail" and tests["2.3e"]["status"] == "fail" and tests["2.3e"]["score"] == 0
     assert "TO-DO" in tests["2.3d-relu"]["message"] or "NotImplementedError" in tests["2.3d-relu"]["message"]
     assert "| 2.3e | fail |" in summary.read_text() and "| 2.1a-i | read |" in summary.read_text()
+
+
+def test_the_kit_writes_only_the_reports_asked_for_into_the_students_folder(kit_python, tmp_path):
+    """`edf-selfcheck .` in the student's folder (issue 23, part 5): no `.hypothesis/`, no
+    exchange files, no caches; only the --json and --junit reports it was asked for."""
+    folder = tmp_path / "passes_all"
+    shutil.copytree(ROOT / "submissions" / "passes_all", folder)
+    before = snapshot(folder)
+    done = subprocess.run([str(bin_dir(kit_python.parent.parent) / "edf-selfcheck"), ".", "--json", "kit.json",
+                           "--junit", "kit.xml"], cwd=folder, capture_output=True, text=True, timeout=900,
+                          env=offline_env(PATH=str(bin_dir(kit_python.parent.parent))))
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert json.loads((folder / "kit.json").read_text())["items"]
+    assert changes(before, snapshot(folder), asked={"kit.json", "kit.xml"}) == {}

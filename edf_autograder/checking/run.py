@@ -7,6 +7,7 @@ import time
 import traceback
 
 from edf_autograder.checking.evidence import Evidence
+from edf_autograder.checking.hypothesis_storage import keep_out_of_the_working_folder
 from edf_autograder.checking.verdicts import ERROR, FAIL, NOT_FOUND, ItemResult, Verdict, skipped
 from edf_autograder.errors import EvidenceMissing, HarnessError, Untrusted
 from edf_autograder.evidence.integrity import Flag, tamper_note
@@ -32,6 +33,7 @@ def run_item(chk, ev: Evidence) -> ItemResult:
 def _run_check(chk, ev: Evidence) -> Verdict:
     if chk.spec.slow and ev.quick:
         return skipped(QUICK_SKIP)
+    keep_out_of_the_working_folder()  # property checks run hypothesis: its files stay out of the student's folder
     try:
         return chk.run(ev)
     except EvidenceMissing as exc:
