@@ -7,16 +7,20 @@ widens a macOS tag to the older macOS versions (and universal2) itself, but not 
 to older glibc versions: those are listed. The macOS floor is 11 (the first on Apple silicon;
 Intel Macs older than that are out of support), so a wheel needing macOS 14 is never chosen.
 
-Downloads are kept in a cache keyed by the requirement set ($EDF_GRADER_ENVS/kit-wheels/KEY),
-read first with `--no-index`: a second release (or test run) downloads nothing.
+Downloads are kept in a cache keyed by the requirement set ($EDF_GRADER_ENVS/kit-wheels/KEY), a
+folder per target, marked complete when pip succeeded: a second release (or test run) copies the
+wheels and runs no pip (delete the folder to take newer versions).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from edf_autograder.kernel.course_env import root
@@ -33,6 +37,7 @@ SYSTEMS = {
 }
 TARGETS = tuple(f"{system}/{python}" for system in SYSTEMS for python in PYTHONS)  # "linux-x86_64/3.12"
 PIP_TIMEOUT = 1800  # s for one target's download: numpy, matplotlib and pillow are large
+COMPLETE = "complete"  # written into a target's cache folder when its download succeeded
 
 
 def this_machine() -> str:
@@ -65,25 +70,41 @@ def download(outdir: Path, wheel: Path, requirements: tuple[str, ...], targets: 
     cache = cache_folder(requirements)
     cache.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=3) as pool:  # pip's downloads wait on the network, not the cores
-        list(pool.map(lambda target: _one(outdir, wheel, cache, target), targets))
+        folders = list(pool.map(lambda target: _cached(wheel, cache, target), targets))
+    for folder in folders:
+        for path in folder.glob("*.whl"):
+            if not path.name.startswith(wheel.name.split("-")[0] + "-") and not (outdir / path.name).exists():
+                shutil.copyfile(path, outdir / path.name)
 
 
-def _one(outdir: Path, wheel: Path, cache: Path, target: str) -> None:
-    if _pip(outdir, wheel, cache, target, offline=True).returncode == 0:
-        return
-    fetched = _pip(cache, wheel, cache, target, offline=False)
-    if fetched.returncode:
-        raise KitError(f"pip download of the kit's dependencies failed ({target}): {_last_line(fetched.stderr)}")
-    copied = _pip(outdir, wheel, cache, target, offline=True)
-    if copied.returncode:
-        raise KitError(f"the kit's wheel cache {cache} lacks wheels for {target}: {_last_line(copied.stderr)}")
+def _cached(wheel: Path, cache: Path, target: str) -> Path:
+    """The cache's folder of `target`'s wheels, downloaded unless an earlier run completed it
+    (the other targets' complete folders are searched first: pure-Python wheels are fetched once)."""
+    folder = cache / target.replace("/", "-py")
+    with _locked(cache / f"{folder.name}.lock"):
+        if not (folder / COMPLETE).exists():
+            _fetch(wheel, cache, folder, target)
+    return folder
 
 
-def _pip(dest: Path, wheel: Path, cache: Path, target: str, *, offline: bool) -> subprocess.CompletedProcess:
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    import fcntl  # the grader's machines are Unix; releases running at once share the cache
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _fetch(wheel: Path, cache: Path, folder: Path, target: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)  # what a failed or killed download left
+    found = [option for other in cache.iterdir() if (other / COMPLETE).exists() for option in ("--find-links", str(other))]
     env = {k: v for k, v in os.environ.items() if k not in ("PIP_NO_INDEX", "PIP_FIND_LINKS")}
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest", str(dest),
-               "--find-links", str(cache), *(["--no-index"] if offline else []), *pip_options(target), str(wheel)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=PIP_TIMEOUT)
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest", str(folder),
+               *found, *pip_options(target), str(wheel)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=PIP_TIMEOUT)
+    if done.returncode:
+        raise KitError(f"pip download of the kit's dependencies failed ({target}): {_last_line(done.stderr)}")
+    (folder / COMPLETE).write_text(target)
 
 
 def _last_line(text: str) -> str:
