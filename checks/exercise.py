@@ -55,7 +55,7 @@ KIT = Kit(
               "2.1a-iv": (("a", "iv"),), "2.1a-v": (("a", "v"),),
               "2.1c-i": (("c", "loss_before"), ("c", "loss_after"), ("c", "gradient"), ("c", "A_updated")),
               "2.1c-iii": (("c", "iii_gradient"),)},
-    requires=("matplotlib",),  # the hand-out's notebooks plot
+    requires=("matplotlib>=3.10.0",),  # the hand-out's notebooks plot; Colab's version (kit/contents.py says why)
 )
 
 

@@ -46,7 +46,8 @@ def _grade(args) -> int:
 def _release(args) -> int:
     from edf_autograder.integrations.release import release
 
-    for path in release(args.outdir, exercise=args.exercise, wheels=args.wheels):
+    for path in release(args.outdir, exercise=args.exercise, wheels=args.wheels,
+                        targets=tuple(args.targets or ())):
         print(path)
     return 0
 
@@ -135,7 +136,10 @@ def parser(exercise) -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="write the student hand-out")
     r.add_argument("outdir", type=Path)
     r.add_argument("--wheels", action="store_true",
-                   help="also download the self-check kit's dependencies into OUTDIR/selfcheck (offline installs)")
+                   help="also download the self-check kit's dependencies into OUTDIR/selfcheck (offline installs "
+                        "on Windows, macOS and Linux with CPython 3.11-3.13)")
+    r.add_argument("--platform", action="append", dest="targets", metavar="SYSTEM/PYTHON",
+                   help="with --wheels: only this platform, e.g. linux-x86_64/3.12 (repeatable; default: all 15)")
     r.set_defaults(run=_release)
 
     v = sub.add_parser("review", help="the tutors' workbench (serve OUT_DIR), or scores from a CSV (import CSV --out OUT_DIR)")

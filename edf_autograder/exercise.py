@@ -120,7 +120,7 @@ class Kit:
     data: Callable[[Path], None]   # writes the quick check's data into a folder (never held-out labels)
     dataset: str                   # "module:function" in `modules`: function(that folder) -> the kit's Dataset
     readable: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # item -> (table, answer) read
-    requires: tuple[str, ...] = ()  # what the notebooks import beyond the engine (installed with the kit)
+    requires: tuple[str, ...] = ()  # what the notebooks import beyond the engine, as ranges ("matplotlib>=3.10.0")
 
 
 @dataclass(frozen=True)

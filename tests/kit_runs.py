@@ -12,6 +12,7 @@ import venv
 from pathlib import Path
 
 from edf_autograder.integrations.release import KIT_FOLDER, release
+from edf_autograder.kit.platforms import this_machine
 from edf_autograder.pipeline import grade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,8 +53,9 @@ def offline_env(**extra) -> dict[str, str]:
 
 
 def released(folder: Path) -> Path:
-    """`release folder --wheels`: the hand-out, with the kit and its dependencies in folder/selfcheck."""
-    release(folder, wheels=True)
+    """`release folder --wheels`: the hand-out, with the kit and its dependencies in folder/selfcheck
+    (for this machine: tests/test_kit_platforms.py resolves the others)."""
+    release(folder, wheels=True, targets=(this_machine(),))
     return folder / KIT_FOLDER
 
 

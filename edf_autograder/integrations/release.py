@@ -129,10 +129,11 @@ KIT_FOLDER = "selfcheck"  # the students' self-check kit, beside the hand-out (a
 
 
 def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False, kit: bool = True,
-            wheels: bool = False) -> list[Path]:
+            wheels: bool = False, targets: tuple[str, ...] | None = None) -> list[Path]:
     """Write the exercise's hand-out into `outdir` (notebooks without solutions, the course's
     files, the data, a blank answer file) and, where the exercise declares one, its self-check
-    kit into `outdir/selfcheck` (`wheels`: with its dependencies' wheels, for offline installs);
+    kit into `outdir/selfcheck` (`wheels`: with its dependencies' wheels, for offline installs on
+    each of `targets`, default every platform students use: edf_autograder.kit.platforms);
     return the paths written. `dataset` defaults to the exercise's data; `quick` stages its
     small slices (for tests)."""
     from edf_autograder.answers.sheet import blank_answer_file
@@ -156,5 +157,6 @@ def release(outdir: Path, *, exercise=None, dataset=None, quick: bool = False, k
         written.append(outdir / exercise.answers.filename)
     if kit and exercise.kit is not None:
         from edf_autograder.kit.build import build
-        written += build(outdir / KIT_FOLDER, exercise=exercise, wheels=wheels)
+        from edf_autograder.kit.platforms import TARGETS
+        written += build(outdir / KIT_FOLDER, exercise=exercise, wheels=wheels, targets=targets or TARGETS)
     return written

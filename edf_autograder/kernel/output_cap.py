@@ -10,7 +10,11 @@ from queue import Empty
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.channels import AsyncZMQSocketChannel
+
+try:
+    from jupyter_client.channels import AsyncZMQSocketChannel
+except ImportError:  # jupyter_client 7 (Colab's 7.4.9, the kit's floor): there the asynchronous channel has this name
+    from jupyter_client.channels import ZMQSocketChannel as AsyncZMQSocketChannel  # type: ignore[assignment]
 from traitlets import Type, default
 from zmq.utils.monitor import parse_monitor_message
 

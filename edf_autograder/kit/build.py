@@ -11,15 +11,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import subprocess
-import sys
 import tempfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from edf_autograder import __version__
 from edf_autograder.exercise import GROUP, Exercise, Kit, load
-from edf_autograder.kit import contents
+from edf_autograder.kit import contents, platforms
 from edf_autograder.kit.manifest import DATA, FILES, MANIFEST, KitError, record
 from edf_autograder.kit.wheel import write_wheel
 
@@ -80,15 +77,10 @@ def _package_data(package: str, names: tuple[str, ...]) -> dict[str, bytes]:
     return {f"{package.replace('.', '/')}/{name}": (folder / name).read_bytes() for name in names}
 
 
-def _pins(exercise_requires: tuple[str, ...]) -> tuple[str, ...]:
-    """The grader's own versions: the kit runs what the grader runs, so its verdicts are the grader's."""
-    pins = []
-    for dist in (*contents.REQUIRES, *exercise_requires):
-        try:
-            pins.append(f"{dist}=={version(dist)}")
-        except PackageNotFoundError:
-            pins.append(dist)
-    return tuple(pins)
+def requirements(exercise_requires: tuple[str, ...]) -> tuple[str, ...]:
+    """What the kit's wheel requires: ranges, never the grader's pins, so that installing it changes
+    none of the student's packages (contents.REQUIRES says where each floor comes from)."""
+    return (*contents.REQUIRES, *exercise_requires)
 
 
 def _files(exercise: Exercise, kit: Kit) -> dict[str, bytes]:
@@ -128,34 +120,25 @@ def _entry_points(exercise: Exercise) -> dict[str, dict[str, str]]:
 
 
 def build(outdir: Path, *, exercise: Exercise | str | None = None, wheels: bool = False,
-          platforms: tuple[str, ...] = ()) -> list[Path]:
+          targets: tuple[str, ...] = platforms.TARGETS) -> list[Path]:
     """Write the kit into `outdir`: its wheel, and with `wheels` the wheels of everything it
-    requires (`pip download`, for this machine or the given pip platform tags), so that
-    `pip install --no-index --find-links OUTDIR edf-selfcheck` needs no network."""
+    requires on each of `targets` ("linux-x86_64/3.12"; default: every system and CPython
+    students use), so that `pip install --no-index --find-links OUTDIR edf-selfcheck` needs no network."""
     exercise = load(exercise)
     if exercise.kit is None:
         raise KitError(f"{exercise.name} declares no self-check kit (Exercise.kit): students get no self-check")
     outdir = Path(outdir)
+    requires = requirements(exercise.kit.requires)
     wheel = write_wheel(outdir, DISTRIBUTION, __version__, _files(exercise, exercise.kit),
                         summary=f"Self-check of {exercise.title} (public checks only)",
-                        requires=_pins(exercise.kit.requires), entry_points=_entry_points(exercise))
+                        requires=requires, entry_points=_entry_points(exercise))
     (outdir / "README.md").write_text(README.format(title=exercise.title, wheel=wheel.name), encoding="utf-8")
     written = [wheel, outdir / "README.md"]
     if wheels:
         before = set(outdir.iterdir())
-        for platform in platforms or (None,):
-            _download(outdir, wheel, platform)
+        platforms.download(outdir, wheel, requires, targets)
         written += sorted(set(outdir.iterdir()) - before)
     return written
-
-
-def _download(outdir: Path, wheel: Path, platform: str | None) -> None:
-    where = ["--platform", platform, "--only-binary=:all:"] if platform else []
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(outdir), *where,
-                           str(wheel)], capture_output=True, text=True)
-    if done.returncode:
-        raise KitError(f"pip download of the kit's dependencies failed ({platform or 'this machine'}): "
-                       f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
 
 
 README = """\
@@ -164,13 +147,25 @@ README = """\
 This folder is the self-check: the grader's quick check with the checks whose verdicts you may
 see. It holds no solutions and no answer key; your official grade is made by your instructor.
 
-Install it into the Python environment you use for the exercise (Jupyter, JupyterLab, VS Code, Colab;
-Linux, macOS or Windows), from this folder:
+Install it into the Python environment you use for the exercise. It changes none of that
+environment's packages: it requires ranges (numpy 2.0.2 or newer, ipykernel 6.17.1 or newer, ...)
+and adds only what is missing (the wheel file by its name: no other package of that name
+can be picked from the internet). From the folder that holds this `selfcheck` folder:
 
-    pip install --find-links . {wheel}
+- Colab (upload the `selfcheck` folder first), in a cell:
+      %pip install --find-links selfcheck selfcheck/{wheel}
+- a conda environment (e.g. the course's `deep_learning_basic`):
+      conda activate deep_learning_basic
+      python -m pip install --find-links selfcheck selfcheck/{wheel}
+- a venv:
+      python3 -m venv .venv
+      .venv/bin/python -m pip install --find-links selfcheck selfcheck/{wheel}
+      (on Windows: .venv\\Scripts\\python -m pip ...)
+- offline (no network; Windows amd64, macOS 11+ arm64 or x86_64, Linux x86_64 or aarch64;
+  CPython 3.11, 3.12 or 3.13), where this folder holds the other wheels:
+      python -m pip install --no-index --find-links selfcheck edf-selfcheck
 
-(with the other wheels of this folder beside it, `pip install --no-index --find-links . edf-selfcheck`
-needs no network). Then, in the folder with your notebooks and answer files:
+Then, in the folder with your notebooks and answer files:
 
     edf-selfcheck .
 

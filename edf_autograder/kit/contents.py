@@ -40,6 +40,26 @@ ENGINE_MODULES = (
 # files beside the modules that the kit needs: package -> names
 ENGINE_DATA = {"edf_autograder.answers": ("expression.lark",), "edf_autograder.selfcheck": ("templates/check.html",)}
 
-# what the engine's kit path imports, by distribution (the kit's wheel requires the grader's versions)
-REQUIRES = ("numpy", "nbformat", "nbclient", "ipykernel", "jupyter_client", "pyzmq", "traitlets",
-            "hypothesis", "lark", "Jinja2")  # Jinja2: the in-notebook table (Jupyter has it anyway)
+# What the engine's kit path imports, by distribution, as ranges: the kit is installed into the
+# student's own environment (Colab, the course's conda environment, a venv) and must change none of
+# its packages, so each floor is the oldest version the kit is tested with (`tox -e kit-oldest`
+# installs exactly these; `tox -e kit-newest` the newest) and there is no top. The floors are Colab's
+# versions (the oldest environment students use; the course's environment.yml resolves newer ones).
+# numpy 1.x is not supported: Colab and the course's environment both have numpy 2.
+REQUIRES = (
+    "numpy>=2.0.2",            # Colab's; the checks and the kernel probe use numpy 2's API
+    "nbformat>=5.10.4",        # Colab's: reads and writes the notebooks
+    "nbclient>=0.10.2",        # Colab's: executes the notebooks (0.11 needs traitlets>=5.13, newer than Colab's)
+    "ipykernel>=6.17.1",       # Colab's: the kernel the notebooks run in, and IPython for the in-notebook check
+    "jupyter_client>=7.4.9",   # Colab's: starts and talks to that kernel
+    "pyzmq>=24.0.1",           # Colab's: the kernel's sockets (the output cap reads them)
+    "traitlets>=5.7.1",        # Colab's: configures the kernel manager
+    "Jinja2>=3.1.2",           # the in-notebook table (autoescaped); Jupyter has it anyway
+    "hypothesis>=6.100.0",     # the property checks of the students' classes
+    "lark>=1.1.9",             # parses pen-and-paper answers to read them back
+)
+
+
+def floors(requirements: tuple[str, ...]) -> tuple[str, ...]:
+    """The oldest versions `requirements` allow ("name>=X" -> "name==X"): a pip constraints file."""
+    return tuple(r.split(">=")[0] + "==" + r.split(">=")[1].split(",")[0] for r in requirements if ">=" in r)
