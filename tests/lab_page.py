@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,8 @@ SETTLED = ("() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .
            " && document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'; }")
 TABLES = """() => [...document.querySelectorAll('.jp-OutputArea-output .edf-selfcheck')].map(t => ({
   title: t.querySelector('p > b').textContent,
-  rows: [...t.querySelectorAll('tr')].slice(1).map(r => [r.cells[0].querySelector('code').textContent, r.cells[1].textContent.trim()]),
+  rows: [...t.querySelectorAll('tr')].slice(1)
+    .map(r => [r.cells[0].querySelector('code').textContent, r.cells[1].textContent.trim()]),
   notes: [...t.querySelectorAll('p.where')].map(p => p.textContent)}))"""
 ERRORS = ("() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
           ".map(e => e.textContent.slice(-600))")
