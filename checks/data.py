@@ -23,7 +23,7 @@ import numpy as np
 
 from edf_autograder.errors import DataError
 from edf_ex2 import folder
-from edf_ex2.dataset import IDX_NAMES, PARTS, QUICK, Dataset, GraderInputs  # noqa: F401  (imported from here too)
+from edf_ex2.dataset import IDX_NAMES, PARTS, QUICK, Dataset, GraderInputs, load_pcl  # noqa: F401  (imported from here too)
 
 DATA = folder("data")
 ROOT = DATA.parent  # paths under it are shown relative to it
@@ -185,19 +185,6 @@ def _split_full(paths: list[Path]) -> dict:
     half = len(order) // 2
     return {"train": train, "test": (images[order[:half]], labels[order[:half]]),
             "heldout": (images[order[half:]], labels[order[half:]])}
-
-
-def load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            X, y = np.asarray(f["X"]), np.asarray(f["y"])
-    except (OSError, KeyError, ValueError, EOFError) as exc:
-        raise DataError(f"{path}: not a point-cloud file with arrays X and y ({exc})") from None
-    if (X.ndim != 2 or X.shape[1:] != (2,) or y.shape != X.shape[:1] or not np.isin(y, (0, 1)).all()
-            or len(np.unique(y)) != 2 or not np.isfinite(X).all()):
-        raise DataError(f"{path}: expected X of shape (N, 2) (finite) and labels y of shape (N,) with both 0 "
-                        f"and 1; found X {X.shape} {X.dtype}, y {y.shape} with values {np.unique(y)[:5]}")
-    return X.astype(np.float64), y.astype(np.int64)
 
 
 def kit_data(dest: Path) -> None:

@@ -60,6 +60,19 @@ class Dataset:
         shutil.copyfile(self.pcl_path, Path(dest) / "2d_pcl_dataset.npz")
 
 
+def load_pcl(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            X, y = np.asarray(f["X"]), np.asarray(f["y"])
+    except (OSError, KeyError, ValueError, EOFError) as exc:
+        raise DataError(f"{path}: not a point-cloud file with arrays X and y ({exc})") from None
+    if (X.ndim != 2 or X.shape[1:] != (2,) or y.shape != X.shape[:1] or not np.isin(y, (0, 1)).all()
+            or len(np.unique(y)) != 2 or not np.isfinite(X).all()):
+        raise DataError(f"{path}: expected X of shape (N, 2) (finite) and labels y of shape (N,) with both 0 "
+                        f"and 1; found X {X.shape} {X.dtype}, y {y.shape} with values {np.unique(y)[:5]}")
+    return X.astype(np.float64), y.astype(np.int64)
+
+
 class GraderInputs(dict):
     """Grader inputs by name, each made on first use: the point cloud, held-out images the
     notebooks never see, the notebooks' test images, and the first training images (what the

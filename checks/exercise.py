@@ -45,7 +45,8 @@ ANSWER_SHEET = AnswerSheet(
 # those import. Not the key, the pen-and-paper or inline-question checks, the data
 # resolution (held-out labels), the thresholds or the figures (the reference's results).
 KIT = Kit(
-    modules=("edf_ex2", "edf_ex2.notebooks", "edf_ex2.common", "edf_ex2.properties", "edf_ex2.dataset",
+    # edf_ex2.local_data: the hand-out folder's reader, which the in-notebook check measures with
+    modules=("edf_ex2", "edf_ex2.notebooks", "edf_ex2.common", "edf_ex2.properties", "edf_ex2.dataset", "edf_ex2.local_data",
              "edf_ex2.s2_2_point_cloud", "edf_ex2.s2_3_mnist_models", "edf_ex2.s2_3d_activations",
              "edf_ex2.s2_3e_numerical_diff", "edf_ex2.s2_3fgh_sweeps"),
     data=data.kit_data,

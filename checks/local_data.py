@@ -3,17 +3,36 @@ inside a notebook (`edf_autograder.selfcheck`) measures with. The notebook train
 tested on these very files (`MNIST/`, `2d_pcl_dataset.npz`), so a reported error is
 compared with the grader's measurement on the same images. Held-out images never leave
 the grader: the items that need them are full-training items, skipped in quick mode.
+
+A public module: the students' kit carries it (and `edf_ex2.dataset`), so it reads only what
+a student's folder holds, with the hand-out's own MNIST loader.
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 
 from edf_autograder.errors import DataError
-from edf_ex2.data import PCL, load_pcl, mnist_loader
+from edf_autograder.exercise import load as load_exercise
+from edf_ex2.dataset import PCL_FILE, load_pcl
+
+EXERCISE, LOADER = "ex2", "mnist_loader.py"
 
 SECTIONS = {"train": "training", "test": "testing"}  # the course loader's names
+
+
+@functools.cache
+def mnist_loader():
+    """The hand-out's MNIST loader, as the exercise hands it out (the grader's reference/ folder,
+    the kit's copy of the hand-out files): the notebooks read MNIST/ with it."""
+    path = load_exercise(EXERCISE).handout_files[LOADER]
+    spec = importlib.util.spec_from_file_location("_handout_mnist_loader", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class FolderData:
@@ -23,7 +42,7 @@ class FolderData:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.pcl_path = self.folder / PCL.name
+        self.pcl_path = self.folder / PCL_FILE
         self.fingerprint = f"folder:{self.folder}"
         self._read: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -40,7 +59,7 @@ class FolderData:
         if part in self._read:
             return self._read[part]
         try:
-            images, labels = mnist_loader.load_mnist(section=SECTIONS[part], path=str(self.folder / "MNIST"))
+            images, labels = mnist_loader().load_mnist(section=SECTIONS[part], path=str(self.folder / "MNIST"))
         except (OSError, ValueError) as exc:
             raise DataError(f"{exc} (the MNIST notebook loads its images from MNIST/ beside it)") from None
         self._read[part] = images.reshape(len(images), -1), labels

@@ -46,3 +46,27 @@ def course_handout() -> Path:
     if not COURSE_HANDOUT.is_dir():
         pytest.skip(f"the course's hand-out is not at {COURSE_HANDOUT}")
     return COURSE_HANDOUT
+
+
+@pytest.fixture(scope="session")
+def kit_template(tmp_path_factory) -> Path:
+    """A released hand-out folder (`release --wheels`), as an assignment's template repository
+    holds it: made once per session, shared by the kit's tests."""
+    from tests.kit_runs import released
+
+    folder = tmp_path_factory.mktemp("template") / "assignment"
+    kit = released(folder)
+    assert {p.name.split("-")[0].lower() for p in kit.glob("*.whl")} >= {"edf_selfcheck", "numpy", "nbclient", "lark"}
+    return folder
+
+
+@pytest.fixture(scope="session")
+def kit_python(kit_template, tmp_path_factory) -> Path:
+    """A fresh environment with the kit installed from the kit folder alone (`--no-index`):
+    no grader on its path. Made once per session, shared by the kit's tests."""
+    from tests.kit_runs import install_offline, make_venv
+
+    python = make_venv(tmp_path_factory.mktemp("venv") / "env")
+    done = install_offline(python, kit_template / "selfcheck")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return python

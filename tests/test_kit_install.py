@@ -13,29 +13,11 @@ import yaml
 
 from edf_autograder.integrations import classroom
 from edf_ex2.exercise import EXERCISE
-from tests.kit_runs import ROOT, bin_dir, grader_quick, install_offline, make_venv, offline_env, released, run_kit, verdicts
+from tests.kit_runs import ROOT, bin_dir, grader_quick, make_venv, offline_env, run_kit, verdicts
 
 EXAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.is_dir() and "never_finishes" not in p.name)
 DEFAULT = "fails_2_3d_relu_backward"  # the others' equality is `slow`
 PUBLIC = {c.spec.id for c in EXERCISE.checks() if c.spec.students == "verdict" and not c.spec.hidden}
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A released hand-out folder, as an assignment's template repository holds it."""
-    folder = tmp_path_factory.mktemp("template") / "assignment"
-    kit = released(folder)
-    assert {p.name.split("-")[0].lower() for p in kit.glob("*.whl")} >= {"edf_selfcheck", "numpy", "nbclient", "lark"}
-    return folder
-
-
-@pytest.fixture(scope="module")
-def kit_python(template, tmp_path_factory):
-    """A fresh environment with the kit installed from the kit folder alone (`--no-index`)."""
-    python = make_venv(tmp_path_factory.mktemp("venv") / "env")
-    done = install_offline(python, template / "selfcheck")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return python
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +81,14 @@ def test_the_kits_verdicts_are_the_graders_quick_verdicts(example, kit_results):
     assert all(kit[i][0] in ("read", "manual") for i in set(kit) - PUBLIC)
 
 
-def test_the_classroom_workflow_installs_the_kit_from_the_template_and_reports_public_items(template, tmp_path):
+def test_the_classroom_workflow_installs_the_kit_from_the_template_and_reports_public_items(kit_template, tmp_path):
     """The workflow's run steps, in a fresh environment, on the template as released (a student's
     first push: the hand-out's notebooks with their TO-DOs; graded submissions are tested above)."""
     steps = yaml.safe_load(classroom.workflow())["jobs"]["run-autograding-tests"]["steps"]
     commands = [s["run"] for s in steps if "run" in s]
     assert len(commands) == 2 and "selfcheck/" in commands[0] and "edf-autograder" not in commands[0]
     repo = tmp_path / "student-repo"
-    shutil.copytree(template, repo)
+    shutil.copytree(kit_template, repo)
     python = make_venv(tmp_path / "runner")
     outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
     env = offline_env(PATH=f"{bin_dir(python.parent.parent)}:/usr/bin:/bin", GITHUB_OUTPUT=str(outputs),

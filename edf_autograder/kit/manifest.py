@@ -68,6 +68,8 @@ def record(exercise: Exercise, kit: Kit, check_modules: tuple[str, ...], staged:
         "known_copies": {k: list(v) for k, v in exercise.known_copies.items()},
         "time_limits": {k: list(v) for k, v in exercise.time_limits.items()},
         "dataset": kit.dataset,
+        # the in-notebook check reads the student's folder with it (Exercise.local_data)
+        "local_data": None if exercise.local_data is None else _where(exercise.local_data, kit.modules),
         "answers": None if sheet is None else {
             "filename": sheet.filename, "handwritten": sheet.handwritten, "section": sheet.section,
             "schema": [[t, n, kind] for (t, n), kind in sheet.schema.items()],
@@ -94,5 +96,6 @@ def load(root: Path) -> KitExercise:
         data=lambda **_: dataset(root / DATA),
         known_copies={k: tuple(v) for k, v in m["known_copies"].items()},
         time_limits={k: (v[0], v[1]) for k, v in m["time_limits"].items()},
+        local_data=_attr(m["local_data"]) if m.get("local_data") else None,
         answers=sheet, listed=tuple(m["items"]),
         readable={k: tuple(v) for k, v in m["readable"].items()})

@@ -51,8 +51,7 @@ def install(shell=None) -> Recorder | None:
     except Exception as exc:  # the import cell must run whatever happens here
         print(f"self-check not available: {exc}")
         return None
-    files = notebook_file.candidates(shell.user_ns, recorder.folder, [])
-    recorder.kind = notebook_file.kind_of(files, exercise.files)
+    recorder.kind = notebook_file.kind_of(notebook_file.named(shell.user_ns), exercise.files)
     shell.events.register("pre_run_cell", recorder.pre_run_cell)
     shell.events.register("post_run_cell", recorder.post_run_cell)
     shell.register_magic_function(lambda line: check(line), magic_kind="line", magic_name="check")
@@ -87,8 +86,7 @@ def _judge(task: str) -> Verdicts:
     recorder = _recorder()
     chosen = tasks.select(recorder.exercise, task)
     if recorder.kind is None or not recorder.executions:
-        raise SelfCheckError(f"no cell of {' or '.join(recorder.exercise.files.values())} has run since the self-check "
-                             "was loaded: run the notebook's cells from the top, then check again")
+        raise SelfCheckError(recorder.nothing_recorded())
     with _random_kept():
         ev, notes = assemble.build(recorder, recorder.data())
         items = [run_item(c, ev) for c in chosen]

@@ -1,28 +1,49 @@
 """Where the running notebook is saved, so that cells are numbered as the grader numbers
-them (from 1, markdown included). Front ends say it differently: Jupyter's server sets
-JPY_SESSION_NAME, VS Code sets `__vsc_ipynb_file__`; otherwise the exercise's notebook
-in the kernel's folder. None is required: without a file, cells are numbered as they ran.
+them (from 1, markdown included). Front ends say it differently: Jupyter's server (JupyterLab,
+Notebook 7) sets JPY_SESSION_NAME, VS Code sets `__vsc_ipynb_file__`; Colab and a plain
+IPython say nothing (the recorder then knows the notebook by its cells' text). Otherwise the
+exercise's notebook in the kernel's folder. None is required: without a file, cells are
+numbered as they ran.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
 
+# what people and front ends make of a name: "Copy of X", "X (1)", "X-1", "X copy", "alice_X"
+COPY_PREFIX = re.compile(r"^(copy of |kopie von |copie de )+", re.IGNORECASE)
+COPY_SUFFIX = re.compile(r"([ _-]*\(\d+\)|[ _-]\d+|[ _-]copy)+$", re.IGNORECASE)
+
+
+def named(namespace: dict) -> list[Path]:
+    """The notebook file the front end names, if any: JPY_SESSION_NAME (an absolute path, or
+    one relative to the server's root on older servers), `__vsc_ipynb_file__`."""
+    names = [os.environ.get("JPY_SESSION_NAME"), namespace.get("__vsc_ipynb_file__")]
+    found = []
+    for name in names:
+        if isinstance(name, str) and name.endswith(".ipynb"):
+            path = Path(name)
+            found += [path] if path.is_absolute() else [Path.cwd() / path, Path.cwd() / path.name]
+    return list(dict.fromkeys(found))
+
 
 def candidates(namespace: dict, folder: Path, filenames) -> list[Path]:
-    named = [os.environ.get("JPY_SESSION_NAME"), namespace.get("__vsc_ipynb_file__")]
-    found = [Path(p) for p in named if isinstance(p, str) and p.endswith(".ipynb")]
-    found += [Path(folder) / name for name in filenames]
+    found = named(namespace) + [Path(folder) / name for name in filenames]
     return [p for p in dict.fromkeys(found) if p.is_file()]
 
 
 def kind_of(paths: list[Path], files: dict[str, str]) -> str | None:
-    """The notebook kind a front end names (files: kind -> file name)."""
+    """The notebook kind a front end names (files: kind -> file name), through the copies'
+    names people and front ends make ("Copy of X", "X (1)", "X-1", "alice_X"); None when the
+    name says nothing (the cells' text then does)."""
     for path in paths[:1]:
+        stem = COPY_SUFFIX.sub("", COPY_PREFIX.sub("", Path(path).stem))
         for kind, name in files.items():
-            if path.name == name or path.name.endswith("_" + name):
+            wanted = Path(name).stem
+            if stem == wanted or stem.endswith("_" + wanted):
                 return kind
     return None
 

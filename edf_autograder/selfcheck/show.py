@@ -1,8 +1,12 @@
 """What a check shows in the notebook: a table (HTML from a Jinja2 template with
 autoescaping, so a student's text is never markup) and the same as plain text for front
-ends without HTML. A grader bug shows as one line, never as a traceback."""
+ends without HTML. A grader bug shows as one line, never as a traceback. The output also
+carries the items as JSON (`MIMETYPE`, which front ends do not render): what a notebook's
+saved outputs say, for tools and tests to read back."""
 from __future__ import annotations
 
+import dataclasses
+import json
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from edf_autograder.kernel.cells import last_line
 
 MARKS = {PASS: ("pass", "pass"), FAIL: ("fail", "fail"), NOT_FOUND: ("missing", "missing"),
          SKIPPED: ("skipped", "skipped"), ERROR: ("error", "error")}
+MIMETYPE = "application/vnd.edf-selfcheck.verdicts+json"
 
 
 def message(item: ItemResult) -> str:
@@ -46,7 +51,7 @@ class Verdicts(list):
         except ImportError:
             print(self.text())
             return self
-        display({"text/html": self._repr_html_(), "text/plain": self.text()}, raw=True)
+        display({"text/html": self._repr_html_(), "text/plain": self.text(), MIMETYPE: self.record()}, raw=True)
         self._shown = True
         return self
 
@@ -56,6 +61,11 @@ class Verdicts(list):
             return
         self.show()
         self._shown = False
+
+    def record(self) -> dict:
+        """The check as plain data: its title, each item (`ItemResult`'s fields), the notes."""
+        record = {"title": self.title, "items": [dataclasses.asdict(i) for i in self], "notes": list(self.notes)}
+        return json.loads(json.dumps(record, default=str))  # an item's data may hold numpy numbers
 
     @property
     def passed(self) -> bool:
