@@ -42,8 +42,10 @@ def with_selfcheck(released: dict, filled: dict) -> dict:
 
 
 def student_folder(release: Path, filled: Path, dest: Path) -> Path:
-    """dest: the released files (edf.py, the loader, the data; not the kit) with the filled-in notebooks."""
+    """dest: the released files (edf.py, the loader; not the kit) with the filled-in notebooks, and the
+    data's quick slice (what `release --quick` stages, and the grader's quick check trains on)."""
     shutil.copytree(release, dest, ignore=shutil.ignore_patterns(KIT_FOLDER, "*.ipynb"))
+    EXERCISE.data().stage(dest, quick=True)
     shutil.copyfile(filled / "pen_and_paper.toml", dest / "pen_and_paper.toml")
     for name in EXERCISE.files.values():
         nb = with_selfcheck(json.loads((release / name).read_text(encoding="utf-8")),

@@ -51,10 +51,9 @@ def offline_env(**extra) -> dict[str, str]:
     return {**env, **OFFLINE, **extra}
 
 
-def released(folder: Path, *, quick: bool = False) -> Path:
-    """`release folder --wheels`: the hand-out, with the kit and its dependencies in folder/selfcheck
-    (`quick`: the data's small slices, as the grader's quick check runs on)."""
-    release(folder, wheels=True, quick=quick)
+def released(folder: Path) -> Path:
+    """`release folder --wheels`: the hand-out, with the kit and its dependencies in folder/selfcheck."""
+    release(folder, wheels=True)
     return folder / KIT_FOLDER
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 
 RUN = 900_000  # ms: the bound on Run All of one notebook, on a shared slow machine
 
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in view
 # every code cell's prompt: "[*]" while queued or running, "[n]" once run, "[ ]" never run
-PROMPTS = "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)"
+PROMPTS = f"() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)"
 QUEUED = f"() => ({PROMPTS})().some(t => t.includes('*'))"
-SETTLED = ("() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
-           ".map(e => e.textContent); return p.length > 0 && !p.some(t => t.includes('*')) && p.some(t => /\\d/.test(t))"
+SETTLED = (f"() => {{ const p = ({PROMPTS})(); return p.length > 0 && !p.some(t => t.includes('*'))"
+           " && p.some(t => /\\d/.test(t))"
            " && document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'; }")
-TABLES = """() => [...document.querySelectorAll('.jp-OutputArea-output .edf-selfcheck')].map(t => ({
+TABLES = f"""() => [...document.querySelectorAll('{PANEL} .jp-OutputArea-output .edf-selfcheck')].map(t => ({{
   title: t.querySelector('p > b').textContent,
   rows: [...t.querySelectorAll('tr')].slice(1)
     .map(r => [r.cells[0].querySelector('code').textContent, r.cells[1].textContent.trim()]),
-  notes: [...t.querySelectorAll('p.where')].map(p => p.textContent)}))"""
+  notes: [...t.querySelectorAll('p.where')].map(p => p.textContent)}}))"""
 ERRORS = ("() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
           ".map(e => e.textContent.slice(-600))")
 
@@ -52,22 +53,29 @@ def _kernel_started(page, lab, notebook: str, wait: float = 180) -> None:
         page.wait_for_timeout(500)
 
 
-def run_all(browser, lab, notebook: str, shot: Path) -> Run:
-    """Open `notebook` (relative to the server's root) in a new page, run all its cells as a student does
-    (the Run menu), wait until the kernel is idle with every cell settled; screenshot into `shot`."""
+def start_run_all(browser, lab, notebook: str):
+    """Open `notebook` (relative to the server's root) in a new page and run all its cells as a student
+    does (the Run menu); the page, running. Several notebooks run at once, each in its kernel."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(120_000)
+    # a workspace of its own: JupyterLab's default one would reopen the other pages' notebooks here
+    workspace = re.sub(r"[^A-Za-z0-9]", "-", notebook)
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}")
+    page.locator(f"{PANEL} .jp-CodeCell").first.wait_for()
+    _kernel_started(page, lab, notebook)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    page.wait_for_function(QUEUED)  # the fresh notebook's cells queued: what settles next is this run
+    return page
+
+
+def finish_run_all(page, shot: Path) -> Run:
+    """Wait until the kernel is idle with every cell settled, read the page; screenshot into `shot`."""
     try:
-        page.goto(f"{lab.url}/lab/tree/{notebook}?token={lab.token}")
-        page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for()
-        _kernel_started(page, lab, notebook)
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        page.wait_for_function(QUEUED)  # the fresh notebook's cells queued: what settles next is this run
         page.wait_for_function(SETTLED, timeout=RUN, polling=1000)
         tables = [Table(t["title"], dict(t["rows"]), t["notes"]) for t in page.evaluate(TABLES)]
         if tables:
-            page.locator(".jp-OutputArea-output .edf-selfcheck").last.scroll_into_view_if_needed()
+            page.locator(f"{PANEL} .jp-OutputArea-output .edf-selfcheck").last.scroll_into_view_if_needed()
         return Run(tables, page.evaluate(PROMPTS), page.evaluate(ERRORS))
     finally:  # also what the page showed when a wait ran out
         page.screenshot(path=str(shot))
