@@ -74,8 +74,10 @@ def finish_run_all(page, shot: Path) -> Run:
     try:
         page.wait_for_function(SETTLED, timeout=RUN, polling=1000)
         tables = [Table(t["title"], dict(t["rows"]), t["notes"]) for t in page.evaluate(TABLES)]
-        if tables:
-            page.locator(f"{PANEL} .jp-OutputArea-output .edf-selfcheck").last.scroll_into_view_if_needed()
+        shown = page.locator(f"{PANEL} .jp-OutputArea-output .edf-selfcheck")
+        failing = shown.filter(has=page.locator("td.fail"))
+        if tables:  # the screenshot shows the first failing table, else the last one
+            (failing.first if failing.count() else shown.last).scroll_into_view_if_needed()
         return Run(tables, page.evaluate(PROMPTS), page.evaluate(ERRORS))
     finally:  # also what the page showed when a wait ran out
         page.screenshot(path=str(shot))
