@@ -70,3 +70,15 @@ def kit_python(kit_template, tmp_path_factory) -> Path:
     done = install_offline(python, kit_template / "selfcheck")
     assert done.returncode == 0, done.stderr[-2000:]
     return python
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system's Chromium driven by Playwright, one per test module."""
+    from tests.chromium import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()

@@ -8,7 +8,6 @@ the grader's quick check of the same notebooks.
 One environment, one server and one browser for the module. Screenshots go to the test's folder.
 Skipped when /usr/bin/chromium, playwright or ../shared/course-handout is absent."""
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -16,20 +15,18 @@ from edf_autograder.integrations.release import KIT_FOLDER
 from edf_autograder.selfcheck.show import MARKS
 from edf_autograder.selfcheck.tasks import select
 from edf_ex2.exercise import EXERCISE
+from tests.chromium import needs_chromium
 from tests.handout import write_submission
 from tests.handout.selfcheck import ends
 from tests.kit_lab import JUPYTERLAB, Lab, student_folder
 from tests.kit_runs import grader_quick, install_offline, make_venv
 from tests.lab_page import finish_run_all, start_run_all
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 FOLDERS = {"correct": "given", "relu": "relu_backward"}  # folder in the server's root -> tests/handout submission
 RUNS = [("correct", "pcl"), ("correct", "image"), ("relu", "image")]  # the faulty pcl notebook is the correct one
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +46,6 @@ def lab(course_handout, kit_template, tmp_path_factory):
     server = Lab(python, base / "root", base / "home").start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

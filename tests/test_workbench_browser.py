@@ -14,14 +14,12 @@ import pytest
 from edf_autograder.workbench.server import Workbench
 from edf_autograder.workbench.store import Decisions
 from tests import workbench_batch
+from tests.chromium import needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT = 60_000  # ms: a bound for every wait on a shared, slow machine
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +34,6 @@ def server(graded_batch, tmp_path):
     bench = Workbench(out, port=0).start()
     yield bench, out
     bench.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def page_of(browser, tutor: str, base: str):

@@ -122,13 +122,13 @@ def forgotten_hidden_layer(image) -> None:
                    "prob_node = edf.Softmax(edf.Affine(edf.AffineParams(nInputs, nOutputs), x_node))")
 
 
-def with_faults(*edits):
-    """A builder: the "given" style with these edits to its image notebook."""
+def with_faults(*edits, notebook: str = "image"):
+    """A builder: the "given" style with these edits to one of its notebooks ("image" or "pcl")."""
     def build(handout):
-        pcl, image = given.build(handout)
+        notebooks = dict(zip(("pcl", "image"), given.build(handout)))
         for edit in edits:
-            edit(image)
-        return pcl, image
+            edit(notebooks[notebook])
+        return notebooks["pcl"], notebooks["image"]
     build.__doc__ = "; ".join(e.__doc__ for e in edits)
     return build
 

@@ -3,6 +3,8 @@ each with the items of its own subtask: the only ones it may cost (issue 24: one
 deduction; a tutor does not deduct a consequence twice). Cell indices are the hand-out's."""
 from __future__ import annotations
 
+import functools
+
 from tests.handout import course, faulty, given
 
 
@@ -20,15 +22,7 @@ def mlp_without_output_sigmoid(pcl) -> None:
                    "SingleProbToProbVector(edf.Affine(output_params, hidden))")
 
 
-def with_pcl_faults(*edits):
-    """A builder: the "given" style with these edits to its point-cloud notebook."""
-    def build(handout):
-        pcl, image = given.build(handout)
-        for edit in edits:
-            edit(pcl)
-        return pcl, image
-    build.__doc__ = "; ".join(e.__doc__ for e in edits)
-    return build
+with_pcl_faults = functools.partial(faulty.with_faults, notebook="pcl")  # the same builder, on the point cloud
 
 
 no_sigmoid_2_2a = with_pcl_faults(logreg_without_sigmoid)               # (k)
