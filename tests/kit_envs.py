@@ -3,7 +3,6 @@ environment per requirement set in $EDF_GRADER_ENVS/kit-test-envs/NAME-KEY (like
 environment), built under a file lock and marked ready last, so a killed build is built again."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import shutil
@@ -11,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from edf_autograder.kernel.course_env import root
+from edf_autograder.kernel.course_env import locked, root
 from tests.kit_runs import bin_dir, make_venv
 
 READY = "kit-test-env.json"
@@ -22,8 +21,7 @@ def student_env(name: str, requirements: tuple[str, ...]) -> Path:
     key = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()[:12]
     folder = root() / "kit-test-envs" / f"{name}-{key}"
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(folder.parent / f"{folder.name}.lock"):
         if not (folder / READY).exists():
             shutil.rmtree(folder, ignore_errors=True)
             python = make_venv(folder)

@@ -75,7 +75,7 @@ def build(env: Environment, *, retry: bool = True) -> Built:
         return found
     final.parent.mkdir(parents=True, exist_ok=True)
     failed = final.with_suffix(".failed")
-    with _locked(final.with_suffix(".lock")):
+    with locked(final.with_suffix(".lock")):
         if found := _ready(final):  # another worker built it while this one waited
             return found
         if not retry and failed.is_file() and time.time() - failed.stat().st_mtime < RETRY_AFTER:
@@ -111,7 +111,7 @@ def _ready(folder: Path) -> Built | None:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """flock: released by the kernel when its holder dies, so a killed build blocks no one."""
     import fcntl  # Unix only; the students' kit imports this module but never builds an environment
 
@@ -144,10 +144,10 @@ def _create(folder: Path, env: Environment) -> None:
             raise CourseEnvError(f"the course's environment could not be built: {what}: {exc}") from None
         if run.returncode != 0:
             raise CourseEnvError(f"the course's environment could not be built from {env.lock.name}: {what} failed: "
-                                 f"{_last_line(run.stderr or run.stdout)}")
+                                 f"{pip_reason(run.stderr or run.stdout)}")
 
 
-def _last_line(text: str) -> str:
+def pip_reason(text: str) -> str:
     """pip's reason, without the warnings it prints about its configuration."""
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("WARNING:")]
     return lines[-1] if lines else "no message"

@@ -18,12 +18,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
-from edf_autograder.kernel.course_env import root
+from edf_autograder.kernel.course_env import locked, pip_reason, root
 from edf_autograder.kit.manifest import KitError
 
 PYTHONS = ("3.11", "3.12", "3.13")
@@ -81,18 +79,10 @@ def _cached(wheel: Path, cache: Path, target: str) -> Path:
     """The cache's folder of `target`'s wheels, downloaded unless an earlier run completed it
     (the other targets' complete folders are searched first: pure-Python wheels are fetched once)."""
     folder = cache / target.replace("/", "-py")
-    with _locked(cache / f"{folder.name}.lock"):
+    with locked(cache / f"{folder.name}.lock"):
         if not (folder / COMPLETE).exists():
             _fetch(wheel, cache, folder, target)
     return folder
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    import fcntl  # the grader's machines are Unix; releases running at once share the cache
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def _fetch(wheel: Path, cache: Path, folder: Path, target: str) -> None:
@@ -103,10 +93,5 @@ def _fetch(wheel: Path, cache: Path, folder: Path, target: str) -> None:
                *found, *pip_options(target), str(wheel)]
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=PIP_TIMEOUT)
     if done.returncode:
-        raise KitError(f"pip download of the kit's dependencies failed ({target}): {_last_line(done.stderr)}")
+        raise KitError(f"pip download of the kit's dependencies failed ({target}): {pip_reason(done.stderr)}")
     (folder / COMPLETE).write_text(target)
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if not line.startswith("WARNING: Location")]
-    return lines[-1] if lines else "no message"
