@@ -27,6 +27,9 @@ def mnist_mlp(act: str) -> tuple:
 
 PCL = NotebookPlan(
     kind="pcl", classes=2, inputs=("points",),
+    # the given 2 x 100,000 training steps are most of a quick check's time; no quick item
+    # reads their result (the error items skip a stopped training, see s2_2_point_cloud)
+    quick_updates=1000,
     slots=(
         GraphSlot("2.2a-train", PCL_LOGREG, title="logistic regression"),
         GraphSlot("2.2b", PCL_LOGREG[:-1], kind="plot", of="2.2a-train", title="logistic regression plot"),

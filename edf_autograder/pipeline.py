@@ -89,7 +89,8 @@ def _run(staged, exercise: Exercise, *, quick: bool, dataset, limits: dict, para
     causes: list[RootCause] = []
     with ExitStack() as kernels:
         present = [nb for nb in exercise.notebooks if nb.kind in staged.notebooks]
-        ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits)
+        ran = execute_all(present, staged, parallel=parallel, inputs=dataset.inputs(quick=quick), limits=limits,
+                          quick=quick)
         for notebook in exercise.notebooks:  # in the exercise's order, whichever finished first
             kind = notebook.kind
             if kind not in ran:

@@ -9,8 +9,10 @@ import os
 import shutil
 import subprocess
 import venv
+from dataclasses import replace
 from pathlib import Path
 
+from edf_autograder.exercise import Exercise, load
 from edf_autograder.integrations.release import KIT_FOLDER, release
 from edf_autograder.kit.platforms import this_machine
 from edf_autograder.pipeline import grade
@@ -79,9 +81,18 @@ def run_kit(python: Path, submission: Path, out: Path, *, blocked: bool = False)
 
 
 @functools.cache
-def grader_quick(submission: Path) -> dict:
-    """The grader's quick verdicts: item -> (status, message)."""
-    return verdicts(grade(submission, quick=True).to_dict())
+def grader_quick(submission: Path, *, whole_trainings: bool = False) -> dict:
+    """The grader's quick verdicts: item -> (status, message). `whole_trainings`: with every
+    training run to its end, as a student's own kernel runs it (what the in-notebook check
+    reads), not stopped early as the quick check stops some (`NotebookPlan.quick_updates`)."""
+    exercise = whole(load(None)) if whole_trainings else None
+    return verdicts(grade(submission, exercise=exercise, quick=True).to_dict())
+
+
+def whole(exercise: Exercise) -> Exercise:
+    """`exercise` with no training stopped early in quick mode."""
+    notebooks = tuple(replace(nb, plan=replace(nb.plan, quick_updates=None)) for nb in exercise.notebooks)
+    return replace(exercise, notebooks=notebooks)
 
 
 def verdicts(record: dict) -> dict:

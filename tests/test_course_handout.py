@@ -19,10 +19,12 @@ from edf_autograder.batch.run import grade_all
 from edf_autograder.kernel import sandbox
 from edf_autograder.pipeline import grade
 from edf_ex2.exercise import EXERCISE
+from edf_ex2.s2_2_point_cloud import STOPPED_IN_QUICK
 from tests.handout import ONE_LINE, STYLES, VARIANTS, course, given, write_submission
 from tests.handout.one_line import ONE_LINE_FAULTS
 
 SLOW_ITEMS = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}
+QUICK_SKIPS = SLOW_ITEMS | set(STOPPED_IN_QUICK)  # a quick check stops the point cloud's trainings early
 FREE_TEXT = {"2.1b", "2.1c-ii", "2.1c-iii", "2.3b", "2.3i"}  # wait for a tutor: 6 points
 GRAPH_ITEMS = ("2.2a-graph", "2.2c-graph", "2.3a-graph", "2.3c-graph")
 SWEEP_ITEMS = [f"{s}-{a}" for s in ("2.3f", "2.3g", "2.3h") for a in ("sigmoid", "relu")]
@@ -30,11 +32,13 @@ ACCUSING = re.compile(r"fabricat|invent|made[- ]up|hard-?coded|record the errors
                       r"|no run produced", re.I)
 
 
-def expected(item: str, quick: bool) -> str:
-    """The status of `item` for a correct submission."""
+def expected(item: str, quick: bool, *, whole_trainings: bool = False) -> str:
+    """The status of `item` for a correct submission; `whole_trainings`: quick, but with the
+    trainings run to their end (the in-notebook check reads the student's own)."""
     if item in FREE_TEXT:
         return "manual"
-    return "skipped" if quick and item in SLOW_ITEMS else "pass"
+    skips = SLOW_ITEMS if whole_trainings else QUICK_SKIPS
+    return "skipped" if quick and item in skips else "pass"
 
 
 def wrong_items(result, quick: bool, *, allowed=()) -> dict:

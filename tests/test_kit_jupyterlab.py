@@ -50,8 +50,9 @@ def lab(course_handout, kit_template, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graded(lab):
-    """The grader's quick verdicts (its own environment) of each folder as the student saved it, before the run."""
-    return {folder: grader_quick(lab.root / folder) for folder in FOLDERS}
+    """The grader's quick verdicts (its own environment) of each folder as the student saved it, before the run,
+    with the trainings run to their end as the student's kernel runs them."""
+    return {folder: grader_quick(lab.root / folder, whole_trainings=True) for folder in FOLDERS}
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,9 @@ def test_correct_handout_passes_every_public_item_after_every_task(course_handou
     got = _latest(verdicts)
     mine = [i for i in PUBLIC if EXERCISE.section_of(i) == {"pcl": "2.2", "image": "2.3"}[kind]]
     assert sorted(got) == sorted(mine)
-    wrong = {i: (v["status"], v["message"][:200]) for i, v in got.items() if v["status"] != expected(i, quick=True)}
+    # the student's kernel trains to the end: the in-notebook check decides what a quick grading skips
+    wrong = {i: (v["status"], v["message"][:200]) for i, v in got.items()
+             if v["status"] != expected(i, quick=True, whole_trainings=True)}
     assert wrong == {}
 
 

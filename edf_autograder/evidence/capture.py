@@ -89,8 +89,10 @@ def _capture(session: Session, plan: NotebookPlan, graph: Graph, inputs: Mapping
     try:
         out = session.call("describe_graph", GLOBALS, plot, list(plan.losses))
         arrays = exchange.read_arrays(out / "params.npz")
-        record["graph"] = from_files(exchange.read_json(out / "graph.json"),
-                                     {k: v for k, v in arrays.items() if k.startswith("p")})
+        desc = exchange.read_json(out / "graph.json")
+        record["graph"] = from_files(desc, {k: v for k, v in arrays.items() if k.startswith("p")})
+        if stopped := _stopped(desc):
+            record["stopped"] = stopped
         if plot:
             record["plot"] = {k: arrays[k] for k in ("x_value", "out_value") if k in arrays}
             return record
@@ -104,6 +106,15 @@ def _capture(session: Session, plan: NotebookPlan, graph: Graph, inputs: Mapping
     except (KernelCallError, LookupError) as exc:
         record.setdefault("problems", []).append(str(exc))
     return record
+
+
+def _stopped(desc) -> tuple[int, int] | None:
+    """(updates made, updates asked for) when the quick check's runtime stopped this
+    training early (`runtime/edf.py`, quick mode); None for a training run to its end."""
+    value = desc.get("stopped") if isinstance(desc, dict) else None
+    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value) and 0 <= value[0] < value[1]:
+        return value[0], value[1]
+    return None
 
 
 def _wanted(plan: NotebookPlan, graph: Graph) -> bool:

@@ -17,6 +17,7 @@ from edf_autograder.evidence.capture import KernelCalls, NotebookEvidence, run_n
 from edf_autograder.evidence.integrity import Flag, notebook_flags
 from edf_autograder.evidence.plan import NotebookPlan
 from edf_autograder.kernel import replay
+from edf_autograder.kernel.plain import QUICK_UPDATES
 from edf_autograder.kernel.session import KernelSession
 
 
@@ -31,12 +32,14 @@ class Ran:
     kernels: ExitStack   # its kernels, kept until the checks are done
 
 
-def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list) -> Ran:
+def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list, quick: bool = False) -> Ran:
     """Run one notebook, capturing evidence; if its kernel died, re-run its definitions
-    in a fresh kernel for the checks that call them."""
+    in a fresh kernel for the checks that call them. In quick mode the grading runtime
+    stops the trainings the plan says no quick item reads (`NotebookPlan.quick_updates`)."""
     plan, name = notebook.plan, notebook.filename
+    env = {QUICK_UPDATES: str(plan.quick_updates)} if quick and plan.quick_updates else {}
     with ExitStack() as kernels:
-        session = kernels.enter_context(KernelSession(staged.notebooks[plan.kind], staged.workdir, **limits))
+        session = kernels.enter_context(KernelSession(staged.notebooks[plan.kind], staged.workdir, env=env, **limits))
         live.append(session)
         evidence = run_notebook(session, plan, inputs)
         assign(plan, evidence)

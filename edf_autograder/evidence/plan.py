@@ -43,6 +43,9 @@ class NotebookPlan:
     sweeps: tuple[Sweep, ...] = ()
     definitions: dict[str, str] = field(default_factory=dict)  # capture key -> name
     losses: tuple[str, ...] = ("CrossEntropyLoss",)  # node classes that make a graph a trained model
+    # quick mode: SGD steps a graph takes before the grading runtime stops updating it (the
+    # rest of the loop still runs); for notebooks whose long given trainings no quick item reads
+    quick_updates: int | None = None
 
     def watched(self) -> list[str]:
         """Every name the snapshots record after each cell."""

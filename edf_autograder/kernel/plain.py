@@ -16,8 +16,9 @@ from edf_autograder.kernel.output_cap import CELL_OUTPUT, CappedClient, MiB
 # A kernel's environment is an allow-list, as the sandbox's: the grader's tokens stay out, and
 # so do a machine's BLAS settings (OPENBLAS_CORETYPE picks other kernels, and a diverging
 # training run then ends elsewhere): the kit's kernels see what the grader's see.
+QUICK_UPDATES = "EDF_GRADER_QUICK_UPDATES"  # the quick check's training budget, read by runtime/edf.py
 KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "MPLBACKEND", "PYTHONHASHSEED",
-            "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONPATH", "LD_LIBRARY_PATH")
+            "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONPATH", "LD_LIBRARY_PATH", QUICK_UPDATES)
 OWN = ("HOME", "TMPDIR", "MPLCONFIGDIR")
 # what Python, ZMQ and matplotlib need on Windows (names there are upper case)
 WINDOWS = ("SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "TEMP", "TMP", "USERPROFILE", "APPDATA", "LOCALAPPDATA",

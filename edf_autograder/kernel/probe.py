@@ -189,6 +189,9 @@ def describe_graph(out_dir, g, with_values=False, losses=LOSSES):
         for name, node in (("x_value", x), ("out_value", out)):
             if node is not None and getattr(node, "value", None) is not None:
                 arrays[name] = _np.asarray(node.value, dtype=_np.float64)
+    stopped = getattr(_edf(), "_stopped", None)  # the grading runtime, in a quick check's kernel
+    if callable(stopped):
+        desc["stopped"] = stopped([n for n in nodes if isinstance(n, _edf().Parameter)])
     _write_json(out_dir + "/graph.json", desc)
     _np.savez(out_dir + "/params.npz", **arrays)
 
@@ -318,6 +321,20 @@ def install(workdir):
     _BASE["probe"] = {n: f.__code__ for n, f in globals().items() if callable(f) and hasattr(f, "__code__")}
     _BASE["probe_module"] = _sys.modules.get("_grader_probe")
     _sys.addaudithook(_audit)
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except Exception:
+        shell = None
+    if shell is not None:
+        shell.events.register("pre_run_cell", _new_cell)
+
+
+def _new_cell(*_):
+    """Before every cell: the grading runtime recomputes the values its quick mode keeps."""
+    fresh = getattr(_edf(), "_new_cell", None)
+    if callable(fresh):
+        fresh()
 
 
 def name_missing_packages(notice):

@@ -81,7 +81,8 @@ class KernelSession:
     """One notebook's kernel, from its first cell to the last check that calls into it."""
 
     def __init__(self, nb: nbformat.NotebookNode, workdir: Path, *, cell_timeout: float,
-                 notebook_timeout: float, threads: int = 1, seed: int = 0, interpreter: Interpreter = GRADERS):
+                 notebook_timeout: float, threads: int = 1, seed: int = 0, interpreter: Interpreter = GRADERS,
+                 env: dict[str, str] | None = None):
         self.nb = nb
         self.workdir = Path(workdir)
         # one exchange folder per notebook: both notebooks share the working folder
@@ -91,7 +92,7 @@ class KernelSession:
         self.notebook_timeout = notebook_timeout
         self.seed = seed
         self.interpreter = interpreter
-        self.env = kernel_env(threads, course=interpreter.python is not None)
+        self.env = kernel_env(threads, course=interpreter.python is not None) | (env or {})
         self.dead_reason = ""
         self._calls = 0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="kernel-session")
