@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
 from edf_autograder.errors import DataError
-from edf_autograder.exercise import load as load_exercise
 from edf_ex2.dataset import PCL_FILE, load_pcl
 
-EXERCISE, LOADER = "ex2", "mnist_loader.py"
+LOADER = "mnist_loader.py"
 
 SECTIONS = {"train": "training", "test": "testing"}  # the course loader's names
 
 
 @functools.cache
-def mnist_loader():
-    """The hand-out's MNIST loader, as the exercise hands it out (the grader's reference/ folder,
-    the kit's copy of the hand-out files): the notebooks read MNIST/ with it."""
-    path = load_exercise(EXERCISE).handout_files[LOADER]
+def mnist_loader(path: Path):
+    """The hand-out's MNIST loader at `path`, as the exercise hands it out (the grader's
+    reference/ folder, the kit's copy of the hand-out files): the notebooks read MNIST/ with it."""
     spec = importlib.util.spec_from_file_location("_handout_mnist_loader", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -36,11 +35,13 @@ def mnist_loader():
 
 
 class FolderData:
-    """The `Dataset` of the engine, read from a hand-out folder (see `edf_autograder.exercise`)."""
+    """The `Dataset` of the engine, read from a hand-out folder (see `edf_autograder.exercise`)
+    with the exercise's own hand-out files (`handout_files`: its MNIST loader)."""
 
     kind = "handout"
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, handout_files: Mapping[str, Path]):
+        self.loader = handout_files.get(LOADER)
         self.folder = Path(folder)
         self.pcl_path = self.folder / PCL_FILE
         self.fingerprint = f"folder:{self.folder}"
@@ -58,8 +59,10 @@ class FolderData:
     def _section(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         if part in self._read:
             return self._read[part]
+        if self.loader is None:
+            raise DataError(f"the exercise hands out no {LOADER}: the MNIST images cannot be read as the notebook does")
         try:
-            images, labels = mnist_loader().load_mnist(section=SECTIONS[part], path=str(self.folder / "MNIST"))
+            images, labels = mnist_loader(Path(self.loader)).load_mnist(section=SECTIONS[part], path=str(self.folder / "MNIST"))
         except (OSError, ValueError) as exc:
             raise DataError(f"{exc} (the MNIST notebook loads its images from MNIST/ beside it)") from None
         self._read[part] = images.reshape(len(images), -1), labels
@@ -100,5 +103,5 @@ class FolderInputs(dict):
         return set(self._make)
 
 
-def load(folder: Path) -> FolderData:
-    return FolderData(folder)
+def load(folder: Path, handout_files: Mapping[str, Path]) -> FolderData:
+    return FolderData(folder, handout_files)

@@ -147,8 +147,9 @@ class Exercise:
     drawings: tuple[Drawing, ...] = ()
     tallies: Callable[[], tuple[Tally, ...]] = tuple
     kit: Kit | None = None                      # what students may have for their self-check
-    # the data a student's hand-out folder holds, as its notebooks read it (the in-notebook self-check)
-    local_data: Callable[[Path], Dataset] | None = None
+    # the data a student's hand-out folder holds, as its notebooks read it (the in-notebook
+    # self-check): local_data(folder, handout_files) -> Dataset, read with the exercise's own files
+    local_data: Callable[[Path, Mapping[str, Path]], Dataset] | None = None
 
     def __post_init__(self) -> None:
         if self.own_files not in OWN_FILES:

@@ -58,8 +58,3 @@ REQUIRES = (
     "hypothesis>=6.100.0",     # the property checks of the students' classes
     "lark>=1.1.9",             # parses pen-and-paper answers to read them back
 )
-
-
-def floors(requirements: tuple[str, ...]) -> tuple[str, ...]:
-    """The oldest versions `requirements` allow ("name>=X" -> "name==X"): a pip constraints file."""
-    return tuple(r.split(">=")[0] + "==" + r.split(">=")[1].split(",")[0] for r in requirements if ">=" in r)

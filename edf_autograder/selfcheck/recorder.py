@@ -123,7 +123,7 @@ class Recorder:
         tried = []
         for folder in self.data_folders():
             if folder not in self._tried:
-                self._tried[folder] = self.exercise.local_data(folder)
+                self._tried[folder] = self.exercise.local_data(folder, self.exercise.handout_files)
             data = self._tried[folder]
             inputs = data.inputs(quick=True)
             try:
