@@ -8,6 +8,7 @@ import pytest
 
 from edf_autograder.errors import DataError
 from edf_ex2 import data
+from tests.modules import load_file
 
 loader = data.mnist_loader  # reference/mnist_loader.py, the file the notebooks import
 TRAIN, TEST = data.IDX_NAMES["train"], data.IDX_NAMES["test"]
@@ -227,15 +228,12 @@ def test_the_other_handouts_loader_reads_the_staged_data_without_downloading(tmp
     other = course_handout / "other-versions" / "mnist_loader.py"
     if not other.is_file():
         pytest.skip(f"the other hand-out's loader is not at {other}")
-    import importlib.util
     import urllib.request
 
     def no_download(url, *args, **kwargs):
         raise AssertionError(f"the loader tried to download {url}")
     monkeypatch.setattr(urllib.request, "urlretrieve", no_download)
-    spec = importlib.util.spec_from_file_location("other_mnist_loader", other)
-    their_loader = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(their_loader)
+    their_loader = load_file("other_mnist_loader", other)
     ds = data.resolve()
     ds.stage(tmp_path, quick=True)
     for part, section in (("train", "training"), ("test", "testing")):

@@ -44,3 +44,20 @@ def test_the_in_notebook_check_writes_nothing_into_the_notebooks_folder(course_h
     verdicts, errors = _run(folder, "image", truncated(nb, "image", "2.3d-relu"))
     assert errors == [] and "2.3d-relu" in verdicts
     assert changes(before, snapshot(folder), asked=own) == {}
+
+
+def test_loading_the_course_files_writes_no_bytecode_beside_them(tmp_path, monkeypatch):
+    """Tests and benches load ../shared/course-handout's edf.py and loaders as modules: a
+    `__pycache__` must not appear in the course's folder, even where Python writes bytecode."""
+    from bench.pcl_steps import load_edf
+    from tests.modules import load_file
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as under tox (PYTHONDONTWRITEBYTECODE unset)
+
+    for name in ("edf.py", "mnist_loader.py"):
+        shutil.copyfile(ROOT / "reference" / name, tmp_path / name)
+    before = snapshot(tmp_path)
+    load_file("copied_edf", tmp_path / "edf.py")
+    load_edf("copied_edf_bench", tmp_path / "edf.py")
+    assert load_file("copied_loader", tmp_path / "mnist_loader.py").load_mnist
+    assert changes(before, snapshot(tmp_path)) == {}

@@ -1,6 +1,5 @@
 """The course loader (reference/mnist_loader.py) on good, renamed, gzipped and broken IDX files."""
 import gzip
-import importlib.util
 import shutil
 import struct
 from pathlib import Path
@@ -9,11 +8,10 @@ import numpy as np
 import pytest
 
 from edf_ex2.data import write_idx
+from tests.modules import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("course_mnist_loader", ROOT / "reference" / "mnist_loader.py")
-loader = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(loader)
+loader = load_file("course_mnist_loader", ROOT / "reference" / "mnist_loader.py")
 
 TRAIN = ("train-images.idx3-ubyte", "train-labels.idx1-ubyte")
 TEST = ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte")

@@ -4,11 +4,12 @@ The notebook trains for 100,000 full-batch steps (about 8 s here). The default t
 20,000 steps and show the error count has settled by then; the `slow` tests run the full
 100,000 steps.
 """
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.modules import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "data" / "2d_pcl_dataset.npz"
@@ -17,10 +18,7 @@ SHORT_STEPS = 20_000
 
 
 def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(name, path)
 
 
 edf = _module("pcl_test_edf", ROOT / "reference" / "edf.py")

@@ -3,7 +3,6 @@ every subtask's cell for a reader, laid out as the course's hand-out cell for ce
 to end as a student would run them (beside the course's edf.py and mnist_loader.py on the
 full bundled data, no grader involved). The run takes minutes (the course edf is slow),
 hence `slow`; the figures it prints are recorded in docs/reference-results.md."""
-import importlib.util
 import io
 import shutil
 import tokenize
@@ -15,6 +14,7 @@ from nbclient import NotebookClient
 from edf_autograder.integrations.release import strip_notebook
 from edf_ex2 import data
 from edf_ex2.exercise import EXERCISE, REFERENCE
+from tests.modules import load_file
 
 NOTEBOOKS = EXERCISE.files
 
@@ -35,11 +35,7 @@ COURSE_DEFECT = {"2.3-given-helpers": [("x_node . value = data [ start : end ]",
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("build_reference_notebooks",
-                                                  ROOT / "scripts" / "build_reference_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file("build_reference_notebooks", ROOT / "scripts" / "build_reference_notebooks.py")
 
 
 def test_reference_is_what_the_generator_writes():

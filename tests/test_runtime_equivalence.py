@@ -18,7 +18,6 @@ near zero carries the rounding of the terms it sums, not a rounding of its own):
   inputs, batch sizes, rates and values by hand, keep earlier arrays, override updates).
 """
 import functools
-import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +27,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tests.modules import load_file
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load(name, relative):
-    spec = importlib.util.spec_from_file_location(name, ROOT / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(name, ROOT / relative)
 
 
 COURSE = _load("edf_course", "reference/edf.py")
