@@ -43,13 +43,21 @@ def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list, qui
         live.append(session)
         evidence = run_notebook(session, plan, inputs)
         assign(plan, evidence)
-        calls, notes = KernelCalls(session, stashed=evidence.stashed), []
+        calls, notes = KernelCalls(session, stashed=evidence.stashed), _stopped_notes(name, plan, evidence)
         if session.dead_reason:
             notes.append(f"{name}: {session.dead_reason.removeprefix('not run: ')}")
             calls = _replay(evidence, staged, kernels, limits, plan, notes, name) or \
                 KernelCalls(None, session.dead_reason)
         flags = notebook_flags(name, evidence, session.sandbox_events())
         return Ran(evidence, calls, notes, flags, kernels.pop_all())
+
+
+def _stopped_notes(name: str, plan: NotebookPlan, evidence: NotebookEvidence) -> list[str]:
+    """What a reader of the executed notebook must know: which trainings quick mode stopped."""
+    return [f"{name}: quick mode stopped the {slot.title or slot.key} training after {made:,} of its {asked:,} "
+            f"steps (the errors it printed after that are the {made:,}-step model's)"
+            for slot in plan.slots if slot.kind == "train" and (evidence.captures.get(slot.key) or {}).get("stopped")
+            for made, asked in [evidence.captures[slot.key]["stopped"]]]
 
 
 def execute_all(notebooks: list, staged, *, parallel: bool, **kw) -> dict[str, Ran]:
