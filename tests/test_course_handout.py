@@ -41,6 +41,11 @@ def expected(item: str, quick: bool, *, whole_trainings: bool = False) -> str:
     return "skipped" if quick and item in skips else "pass"
 
 
+def correct_score(quick: bool) -> float:
+    """The automatic points of a correct submission (free text waits for a tutor)."""
+    return sum(c.spec.points for c in EXERCISE.checks() if expected(c.spec.id, quick) == "pass")
+
+
 def wrong_items(result, quick: bool, *, allowed=()) -> dict:
     """Items whose status differs from a correct submission's, except those in `allowed`."""
     return {i.id: (i.status, i.message[:300]) for i in result.items
