@@ -80,13 +80,21 @@ def apply(record: dict, decided: dict[str, FlagDecision]) -> dict:
                                           "comment": "" if d.internal else d.comment, "tutor": d.tutor,
                                           "decided_at": d.decided_at}})
         if d.verdict == CONFIRMED and d.points:
-            _spread(items, d, str(flag.get("kind", "flag")))
+            _spread(items, d, str(flag.get("kind", "flag")), _named(flag, items))
     return record | {"flags": flags, "items": items}
 
 
-def _spread(items: list[dict], d: FlagDecision, kind: str) -> None:
+def _named(flag: dict, items: list[dict]) -> list[str]:
+    """The items a flag is about: those whose id its message starts with ("2.3f-relu: ...")."""
+    head = str(flag.get("message", "")).split(":", 1)[0].strip()
+    return [i["id"] for i in items if i["id"] == head]
+
+
+def _spread(items: list[dict], d: FlagDecision, kind: str, named: list[str]) -> None:
+    """Lay a confirmed change over the items: its target; on the total, the flag's own items
+    first (a deduction for a copied sweep lands on the sweep), then the rest in the sheet's order."""
     left = d.points
-    for item in items:
+    for item in sorted(items, key=lambda i: i["id"] not in named):
         if left == 0 or (d.target and item["id"] != d.target) or item["status"] == MANUAL:
             continue
         new = min(max(item["points"] + left, 0.0), item["max_points"])
