@@ -7,6 +7,7 @@ import time
 import traceback
 
 from edf_autograder.checking.evidence import Evidence
+from edf_autograder.checking.hypothesis_pool import same_examples_everywhere
 from edf_autograder.checking.hypothesis_storage import keep_out_of_the_working_folder
 from edf_autograder.checking.verdicts import ERROR, FAIL, NOT_FOUND, ItemResult, Verdict, skipped
 from edf_autograder.errors import EvidenceMissing, HarnessError, Untrusted
@@ -35,7 +36,8 @@ def _run_check(chk, ev: Evidence) -> Verdict:
         return skipped(QUICK_SKIP)
     keep_out_of_the_working_folder()  # property checks run hypothesis: its files stay out of the student's folder
     try:
-        return chk.run(ev)
+        with same_examples_everywhere():  # a checkout, the kit and a student's kernel try the same inputs
+            return chk.run(ev)
     except EvidenceMissing as exc:
         return Verdict(NOT_FOUND, 0.0, str(exc))
     except Untrusted as exc:  # the kernel's numbers disagree with the grader's: a person looks

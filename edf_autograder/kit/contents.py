@@ -13,7 +13,7 @@ ENGINE_MODULES = (
     "edf_autograder.answers", "edf_autograder.answers.chains", "edf_autograder.answers.expressions",
     "edf_autograder.answers.formulas", "edf_autograder.answers.notation", "edf_autograder.answers.sheet",
     "edf_autograder.checking", "edf_autograder.checking.evidence", "edf_autograder.checking.registry",
-    "edf_autograder.checking.run", "edf_autograder.checking.hypothesis_storage",
+    "edf_autograder.checking.run", "edf_autograder.checking.hypothesis_storage", "edf_autograder.checking.hypothesis_pool",
     "edf_autograder.checking.verdicts",
     "edf_autograder.evidence", "edf_autograder.evidence.assign", "edf_autograder.evidence.capture",
     "edf_autograder.evidence.graph", "edf_autograder.evidence.integrity", "edf_autograder.evidence.notebooks",
