@@ -5,7 +5,7 @@ examples (submissions/) and on the course's hand-out filled in (tests/handout: s
 Run by tox only: `tox -e kit-oldest` installs the kit with a constraints file made from its
 floors (kit/contents.py REQUIRES and the exercise's Kit.requires: exactly the oldest supported
 versions), `tox -e kit-newest` with the newest versions on the index. Each is ~25 runs of the
-kit and of the grader (tens of minutes on 2 cores), so neither is part of `tox -e tests`; here
+kit and of the grader (7-9 minutes on 2 cores, plus the venv), so neither is part of `tox -e tests`; here
 they skip. The kit's notebooks run in the kit's own environment (its kernel is that Python's),
 so its numpy and matplotlib are the ones tested.
 """
