@@ -51,8 +51,9 @@ def _stopped_early(ev, key: str) -> Verdict | None:
     made, asked = stopped
     task = key.split("-")[0]
     return skipped(f"not checked in quick mode: the quick check stops this training after {made:,} of its "
-                   f"{asked:,} steps, so it cannot judge the trained model's errors; a full check does, and so "
-                   f"does check(\"{task}\") in your notebook after your own training")
+                   f"{asked:,} steps, so it cannot judge the trained model's errors; a full `check` without "
+                   f"--quick, or the official grading, decides it, and check(\"{task}\") in your notebook judges "
+                   "your own training")
 
 
 @check("2.2a-graph", "Logistic regression graph (2->1, Sigmoid, CrossEntropyLoss)", 1)
