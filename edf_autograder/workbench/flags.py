@@ -85,7 +85,7 @@ def apply(record: dict, decided: dict[str, FlagDecision]) -> dict:
 
 
 def _named(flag: dict, items: list[dict]) -> list[str]:
-    """The items a flag is about: those whose id its message starts with ("2.3f-relu: ...")."""
+    """The items a flag is about: those whose id its message starts with ("<item id>: ...")."""
     head = str(flag.get("message", "")).split(":", 1)[0].strip()
     return [i["id"] for i in items if i["id"] == head]
 
