@@ -54,10 +54,14 @@ def _execute(notebook, staged, *, inputs: Mapping, limits: dict, live: list, qui
 
 def _stopped_notes(name: str, plan: NotebookPlan, evidence: NotebookEvidence) -> list[str]:
     """What a reader of the executed notebook must know: which trainings quick mode stopped."""
-    return [f"{name}: quick mode stopped the {slot.title or slot.key} training after {made:,} of its {asked:,} "
-            f"steps (the errors it printed after that are the {made:,}-step model's)"
-            for slot in plan.slots if slot.kind == "train" and (evidence.captures.get(slot.key) or {}).get("stopped")
-            for made, asked in [evidence.captures[slot.key]["stopped"]]]
+    notes = []
+    for slot in plan.slots:
+        stopped = (evidence.captures.get(slot.key) or {}).get("stopped") if slot.kind == "train" else None
+        if stopped:
+            made, asked = stopped
+            notes.append(f"{name}: quick mode stopped the {slot.title or slot.key} training after {made:,} of its "
+                         f"{asked:,} steps (the errors it printed after that are the {made:,}-step model's)")
+    return notes
 
 
 def execute_all(notebooks: list, staged, *, parallel: bool, **kw) -> dict[str, Ran]:
