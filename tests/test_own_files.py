@@ -17,6 +17,7 @@ import re
 
 import pytest
 
+from edf_autograder.exercise import load
 from edf_autograder.pipeline import grade
 from edf_autograder.reports import gradebook
 from edf_autograder.reports.html import feedback_html
@@ -24,6 +25,7 @@ from edf_autograder.reports.text import markdown, text
 from edf_ex2.exercise import EXERCISE
 from tests.handout import write_submission
 from tests.handout.own_files import OTHER_LOADER
+from tests.kit_runs import whole
 from tests.test_course_handout import assert_graded_as_correct, expected, item, wrong_items
 
 CELL = re.compile(r"\bcells? \d+")
@@ -34,11 +36,14 @@ ROOT_CAUSE = "the root cause, at the top of this report"
 def graded(course_handout, tmp_path_factory):
     results = {}
 
-    def run(name: str):
-        if name not in results:
+    def run(name: str, *, whole_trainings: bool = False):
+        """`whole_trainings`: every training run to its end, as a student's own edf.py runs it
+        (quick mode stops only the grading runtime's)."""
+        if (name, whole_trainings) not in results:
             folder = write_submission(name, course_handout, tmp_path_factory.mktemp(name) / name)
-            results[name] = grade(folder, quick=True)
-        return results[name]
+            results[name, whole_trainings] = grade(folder, quick=True,
+                                                   exercise=whole(load(None)) if whole_trainings else None)
+        return results[name, whole_trainings]
     return run
 
 
@@ -125,7 +130,8 @@ def test_a_real_style_hand_in_is_suggested_what_it_earns_when_fixed_by_hand(grad
     and the better run per item: the suggestion is what a tutor gives the work."""
     if not (course_handout / OTHER_LOADER).is_file():
         pytest.skip(f"the other hand-out's loader is not at {course_handout / OTHER_LOADER}")
-    result, fixed = graded("own_edf_input_required_other_loader"), graded("given")
+    # the student's run trains every step: compare with the hand-fixed work trained the same way
+    result, fixed = graded("own_edf_input_required_other_loader"), graded("given", whole_trainings=True)
     own = result.own_run
     assert sorted(own["files"]) == ["edf.py", "mnist_loader.py"]
     assert result.score < fixed.score - 10  # with the course's files every graph cell fails

@@ -18,6 +18,13 @@ INPUTS = {
     "takes its value": "    def __init__(self, value):\n        self.value = value\n",
     "value and a name": "    def __init__(self, value, name):\n        self.value, self.name = value, name\n",
 }
+COURSE_PARAMETER = "    def __init__(self, value):\n        Parameters.append(self)\n        self.value = DT(value)\n"
+PARAMETERS = {  # numerical differentiation is fed an edf.Parameter, as the notebook's plot helper does
+    "course": COURSE_PARAMETER,
+    "value and a name": "    def __init__(self, value, name):\n        Parameters.append(self)\n"
+                        "        self.value, self.name = DT(value), name\n",
+    "nothing": "    def __init__(self):\n        Parameters.append(self)\n",
+}
 TANH = '''
 class Tanh(CompNode):
     def __init__(self, x):
@@ -32,10 +39,11 @@ class Tanh(CompNode):
 '''
 
 
-def student_edf(monkeypatch, init: str) -> types.ModuleType:
-    assert COURSE_INPUT in COURSE_EDF, "reference/edf.py no longer defines Input as this test expects"
+def student_edf(monkeypatch, init: str, course: str = COURSE_INPUT) -> types.ModuleType:
+    """The course's edf.py with `course` (Input's __init__, or Parameter's) replaced by `init`."""
+    assert course in COURSE_EDF, "reference/edf.py no longer defines the class as this test expects"
     edf = types.ModuleType("edf")
-    exec(COURSE_EDF.replace(COURSE_INPUT, init, 1) + TANH, edf.__dict__)
+    exec(COURSE_EDF.replace(course, init, 1) + TANH, edf.__dict__)
     edf.clear_compgraph()
     monkeypatch.setitem(sys.modules, "edf", edf)
     return edf
@@ -57,9 +65,9 @@ def test_an_activation_is_called_whatever_its_input_takes(tmp_path, monkeypatch,
     call_tanh(tmp_path, student_edf(monkeypatch, init))
 
 
-@pytest.mark.parametrize("init", INPUTS.values(), ids=INPUTS.keys())
-def test_numerical_differentiation_is_called_whatever_its_input_takes(tmp_path, monkeypatch, init):
-    student_edf(monkeypatch, init)
+@pytest.mark.parametrize("init", PARAMETERS.values(), ids=PARAMETERS.keys())
+def test_numerical_differentiation_is_called_whatever_its_parameter_takes(tmp_path, monkeypatch, init):
+    student_edf(monkeypatch, init, COURSE_PARAMETER)
     x = np.linspace(-1, 1, 5)
     np.savez(tmp_path / "in.npz", x=x)
 
