@@ -23,8 +23,8 @@ The course's edf.py is read from ../shared/course-handout/ (or $SHARED_DIR/cours
 reference/edf.py stands in for it, with a note, when that folder is absent. Nothing is asserted.
 """
 import argparse
-import importlib.util
 import os
+import sys
 import time
 import timeit
 from pathlib import Path
@@ -33,6 +33,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.modules import load_file  # noqa: E402  (no bytecode beside ../shared's files)
+
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 COURSE_EDF = SHARED / "course-handout" / "edf.py"
 RUNTIME_EDF = ROOT / "edf_autograder" / "runtime" / "edf.py"
@@ -41,19 +44,12 @@ PRINTED = (100, 200, 500, 1000, 5000)  # the given train's progress iterations, 
 SEED, RATE, HIDDEN = 1234, 1, 16
 
 
-def load_edf(name, path):
-    """The file as a module of its own, compiled without writing bytecode beside it (../shared stays as it is)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    exec(compile(Path(path).read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
-    return module
-
 
 def course_edf():
     if COURSE_EDF.exists():
-        return load_edf("edf_course", COURSE_EDF), str(COURSE_EDF)
+        return load_file("edf_course", COURSE_EDF), str(COURSE_EDF)
     print(f"note: {COURSE_EDF} is absent; timing reference/edf.py as the course's edf.py")
-    return load_edf("edf_course", ROOT / "reference" / "edf.py"), "reference/edf.py"
+    return load_file("edf_course", ROOT / "reference" / "edf.py"), "reference/edf.py"
 
 
 def prob_vector_class(edf):
@@ -201,7 +197,7 @@ def main():
     args = parser.parse_args()
     threadpool_limits(1)  # the grader's kernels run with one BLAS thread
     course, where = course_edf()
-    runtime = load_edf("edf_runtime", args.runtime)
+    runtime = load_file("edf_runtime", args.runtime)
     with np.load(DATASET) as data:
         X, y = data["X"], data["y"]
     print(f"nproc {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; "

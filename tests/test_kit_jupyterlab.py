@@ -25,7 +25,7 @@ from tests.lab_page import finish_run_all, start_run_all
 FOLDERS = {"correct": "given", "relu": "relu_backward"}  # folder in the server's root -> tests/handout submission
 RUNS = [("correct", "pcl"), ("correct", "image"), ("relu", "image")]  # the faulty pcl notebook is the correct one
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
 pytestmark = needs_chromium
 
 

@@ -55,7 +55,8 @@ def kit_python(tmp_path_factory):
                            str(wheel)], capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-2000:]
     wanted = {normalise(name): floor for name, floor in (f.split("==") for f in floors)}
-    have = {name: installed(python).get(name) for name in wanted}
+    versions = installed(python)  # one pip list
+    have = {name: versions.get(name) for name in wanted}
     print("the kit's environment:", have)  # shown with -s: which versions were tested
     if VERSIONS == "oldest":  # exactly the floors, or this tests nothing
         assert have == wanted

@@ -1,6 +1,6 @@
 """Nothing left behind (issue 23, part 5): the grader's check and the in-notebook self-check
 write nothing into a student's folder except the reports asked for: no `.hypothesis/` (its
-example database is off, its storage in a temporary folder), no exchange files, no executed
+example database is off, its storage in the user's cache folder), no exchange files, no executed
 copies, no caches. (The installed kit's `edf-selfcheck .` is tested the same way in
 test_kit_install.py, in its fresh environment.)"""
 import json
@@ -49,8 +49,7 @@ def test_the_in_notebook_check_writes_nothing_into_the_notebooks_folder(course_h
 def test_loading_the_course_files_writes_no_bytecode_beside_them(tmp_path, monkeypatch):
     """Tests and benches load ../shared/course-handout's edf.py and loaders as modules: a
     `__pycache__` must not appear in the course's folder, even where Python writes bytecode."""
-    from bench.pcl_steps import load_edf
-    from tests.modules import load_file
+    from tests.modules import load_file  # also what bench/pcl_steps.py loads the course's edf.py with
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as under tox (PYTHONDONTWRITEBYTECODE unset)
 
@@ -58,6 +57,19 @@ def test_loading_the_course_files_writes_no_bytecode_beside_them(tmp_path, monke
         shutil.copyfile(ROOT / "reference" / name, tmp_path / name)
     before = snapshot(tmp_path)
     load_file("copied_edf", tmp_path / "edf.py")
-    load_edf("copied_edf_bench", tmp_path / "edf.py")
     assert load_file("copied_loader", tmp_path / "mnist_loader.py").load_mnist
     assert changes(before, snapshot(tmp_path)) == {}
+
+
+def test_hypothesis_keeps_its_storage_out_of_the_working_folder(tmp_path):
+    """Directly, in a fresh process started in the folder: its default is ./.hypothesis."""
+    code = ("import hypothesis.configuration as c\n"
+            "from edf_autograder.checking.hypothesis_storage import keep_out_of_the_working_folder\n"
+            "keep_out_of_the_working_folder()\n"
+            "print(c.storage_directory('x', intent_to_write=False).path)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPOTHESIS")} | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    (tmp_path / "work").mkdir()
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "work", env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(tmp_path / "cache" / "edf-autograder" / "hypothesis" / "x")

@@ -1,14 +1,13 @@
 """Where hypothesis keeps its files while checks run: never in the working folder.
 
 Every grading setting turns hypothesis's example database off (`database=None`), yet
-hypothesis still writes under `./.hypothesis`: a cache of the constants it finds in the
-loaded modules, and its Unicode tables. `edf-selfcheck .` and the in-notebook self-check run
-in the student's own folder, which then ends up in their hand-in and their repository. So
-its storage is the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then edf-autograder/hypothesis),
-where the constants stay cached from one run to the next (scanning the grader's modules again
-costs about 0.4 s a run when it runs from a checkout); where that cannot be made, a temporary
-folder of this process, removed when it ends. Someone who sets HYPOTHESIS_STORAGE_DIRECTORY
-keeps their choice.
+hypothesis still writes under `./.hypothesis`: its Unicode tables (text strategies) and,
+where its local-constants pool is in use, a cache of the constants it finds in the loaded
+modules (checks run with that pool empty: `hypothesis_pool`). `edf-selfcheck .` and the
+in-notebook self-check run in the student's own folder, which then ends up in their hand-in
+and their repository. So its storage is the user's cache folder ($XDG_CACHE_HOME or ~/.cache,
+then edf-autograder/hypothesis); where that cannot be made, a temporary folder of this
+process, removed when it ends. Someone who sets HYPOTHESIS_STORAGE_DIRECTORY keeps their choice.
 """
 from __future__ import annotations
 
