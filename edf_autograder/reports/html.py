@@ -20,11 +20,20 @@ import jinja2
 from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, PASS, SKIPPED, Status
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
 from edf_autograder.reports import gradebook, gradescope, junit, plots, similarity
-from edf_autograder.reports.text import section_titles, write_atomic
+from edf_autograder.reports.text import decision_change, section_titles, write_atomic
 
 SLOWEST = 10
 FIGURES = "figures.json"  # the reference solution's figure data, in the exercise's reference folder
 FIGURE_CACHE = ".feedback_figures.json"  # in a student's folder: the drawn plots, for pages written again
+
+
+def pts(x) -> str:
+    return "" if x in (None, "") else f"{x:g}"
+
+
+# what every page's templates call, here and in the workbench
+FILTERS = {"pts": pts}
+GLOBALS = {"decision_change": decision_change}
 
 
 @cache
@@ -32,7 +41,8 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters["pts"] = lambda x: "" if x in (None, "") else f"{x:g}"
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
     return env
 
 

@@ -49,13 +49,18 @@ def suggestion(own_run: dict) -> str:
             f"From the run with your files: {', '.join(theirs) or 'none'}; every other item from the course's.")
 
 
+def decision_change(verdict: str, points: float, target: str) -> str:
+    """How a tutor's decision on a flag changes the points ("-1 points on the total"), or ""."""
+    return f"{points:+g} points on {target or 'the total'}" if verdict == "confirmed" and points else ""
+
+
 def flag_decision(flag: dict) -> str:
     """A tutor's decision on a flag, as the student may read it ("" when undecided)."""
     d = flag.get("decision")
     if not d:
         return ""
-    change = f", {d['points']:+g} points on {d['target'] or 'the total'}" if d["verdict"] == "confirmed" and d["points"] else ""
-    return f" -- tutor: {d['verdict']}{change}" + (f": {d['comment']}" if d.get("comment") else "")
+    change = decision_change(d["verdict"], d["points"], d["target"])
+    return f" -- tutor: {d['verdict']}" + (f", {change}" if change else "") + (f": {d['comment']}" if d.get("comment") else "")
 
 
 def text(result: Result, *, verbose: bool = True) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, redirect, render_template, request, send_from_directory, url_for
 
 from edf_autograder.intake.stage import HANDWRITTEN_FOLDER
+from edf_autograder.reports import html
 from edf_autograder.workbench import attention, decide, overview, student, views
 from edf_autograder.workbench.batch import Batch
 from edf_autograder.workbench.decide import ReviewError
@@ -33,7 +34,8 @@ def create_app(out: Path, *, token: str | None = None) -> Flask:
     app.config.update(OUT=Path(out), TOKEN=token, CSRF=secrets.token_urlsafe(16), MAX_CONTENT_LENGTH=1 << 20)
     batch, store = Batch(out), Decisions(out)
     app.extensions["workbench"] = (batch, store)
-    app.jinja_env.filters["pts"] = lambda x: "" if x in (None, "") else f"{x:g}"
+    app.jinja_env.filters.update(html.FILTERS)
+    app.jinja_env.globals.update(html.GLOBALS)
 
     @app.before_request
     def guard():

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask, abort, redirect, render_template, request, url_for
 
+from edf_autograder.reports.text import decision_change
 from edf_autograder.workbench import flags, scores
 from edf_autograder.workbench.attention import flag_rows
 from edf_autograder.workbench.batch import Batch
@@ -50,8 +51,8 @@ def register(app: Flask, batch: Batch, store: Decisions, tutor: Callable[[], str
                                   items={i["id"]: i["max_points"] for i in record["items"]})
         except ReviewError as exc:
             return _back(safe_id, str(exc))
-        change = "" if d.verdict != flags.CONFIRMED else \
-            f" with {d.points:+g} points on {d.target or 'the total'}" if d.points else " with no points change"
+        change = decision_change(d.verdict, d.points, d.target)
+        change = f" with {change}" if change else " with no points change" if d.verdict == flags.CONFIRMED else ""
         return _back(safe_id, f"{flag.get('kind', 'flag')} flag {d.verdict}{change}")
 
     @app.post("/student/<safe_id>/override")
