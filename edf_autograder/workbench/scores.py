@@ -84,4 +84,4 @@ def reviewed_records(out: Path) -> list[dict]:
 def reviewed_record(out: Path, record: dict) -> dict:
     """One student's record with the tutors' decisions applied."""
     store, safe_id = Decisions(out, create=False), record.get("safe_id", "")
-    return reviewed(record, store.all().get(safe_id, {}), store.flags().get(safe_id, {}))
+    return reviewed(record, store.all(safe_id).get(safe_id, {}), store.flags(safe_id).get(safe_id, {}))

@@ -138,25 +138,27 @@ class Decisions:
         finally:
             db.close()
 
-    def all(self) -> dict[str, dict[str, Decision]]:
-        """Every decision, by student and item."""
-        if self.path is None:
-            return {}
+    def all(self, safe_id: str | None = None) -> dict[str, dict[str, Decision]]:
+        """Every decision (or one student's), by student and item."""
         found: dict[str, dict[str, Decision]] = {}
-        with self.read() as db:
-            for row in db.execute("SELECT * FROM decisions"):
-                found.setdefault(row["safe_id"], {})[row["item"]] = Decision(**dict(row))
+        for row in self._rows("decisions", safe_id):
+            found.setdefault(row["safe_id"], {})[row["item"]] = Decision(**dict(row))
         return found
 
-    def flags(self) -> dict[str, dict[str, FlagDecision]]:
-        """Every flag's decision, by student and flag id."""
+    def flags(self, safe_id: str | None = None) -> dict[str, dict[str, FlagDecision]]:
+        """Every flag's decision (or one student's), by student and flag id."""
+        found: dict[str, dict[str, FlagDecision]] = {}
+        for row in self._rows("flag_decisions", safe_id):
+            found.setdefault(row["safe_id"], {})[row["flag"]] = FlagDecision(**dict(row))
+        return found
+
+    def _rows(self, table: str, safe_id: str | None) -> list[sqlite3.Row]:
         if self.path is None:
-            return {}
+            return []
         with self.read() as db:
-            found: dict[str, dict[str, FlagDecision]] = {}
-            for row in db.execute("SELECT * FROM flag_decisions"):
-                found.setdefault(row["safe_id"], {})[row["flag"]] = FlagDecision(**dict(row))
-            return found
+            if safe_id is None:
+                return db.execute(f"SELECT * FROM {table}").fetchall()
+            return db.execute(f"SELECT * FROM {table} WHERE safe_id = ?", (safe_id,)).fetchall()
 
     def history(self, safe_id: str) -> list[dict]:
         """Every decision ever taken for a student (items, appeals and flags), newest first."""

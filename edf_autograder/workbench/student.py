@@ -18,7 +18,7 @@ from edf_autograder.workbench.store import Decisions
 
 def page(record: dict, store: Decisions) -> dict:
     safe_id = record.get("safe_id", "")
-    decided, flagged = store.all().get(safe_id, {}), store.flags().get(safe_id, {})
+    decided, flagged = store.all(safe_id).get(safe_id, {}), store.flags(safe_id).get(safe_id, {})
     shown = scores.reviewed(record, decided, flagged)
     return {"record": shown, "student": record.get("student", record.get("submission", "")), "safe_id": safe_id,
             "decided": decided, "flags": flag_rows(record, flagged), "history": store.history(safe_id),
