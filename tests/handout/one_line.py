@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from tests.handout import course, faulty, given
+from tests.handout import course, faulty
 
 
 # Faults of the point-cloud notebook: a one-line mistake in a model's TO-DO, with the
@@ -29,22 +29,12 @@ no_sigmoid_2_2a = with_pcl_faults(logreg_without_sigmoid)               # (k)
 no_output_sigmoid_2_2c = with_pcl_faults(mlp_without_output_sigmoid)    # (l)
 
 
-def _edit(notebook: str, cell: int, old: str, new: str):
-    def edit(pcl, image) -> None:
-        course.replace((pcl if notebook == "pcl" else image)["cells"][cell], old, new)
-    return edit
-
-
 def one_line(notebook: str, cell: int, old: str, new: str, doc: str):
-    """A builder: the "given" style with `old` replaced by `new` in one cell."""
-    edit = _edit(notebook, cell, old, new)
-
-    def build(handout):
-        pcl, image = given.build(handout)
-        edit(pcl, image)
-        return pcl, image
-    build.__doc__ = doc
-    return build
+    """A builder: the "given" style with `old` replaced by `new` in one cell of `notebook`."""
+    def edit(nb) -> None:
+        course.replace(nb["cells"][cell], old, new)
+    edit.__doc__ = doc
+    return faulty.with_faults(edit, notebook=notebook)
 
 
 ONE_LINE_FAULTS = {  # name -> (builder, the items of the fault's own subtask)
