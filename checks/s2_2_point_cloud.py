@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from edf_autograder.checking.registry import check
-from edf_autograder.checking.verdicts import Verdict, failed, passed, skipped
+from edf_autograder.checking.verdicts import failed, passed
 from edf_autograder.errors import EvidenceMissing
 from edf_autograder.evidence.capture import graph_of
 from edf_autograder.evidence.graph import Graph, forward
@@ -17,8 +17,6 @@ from edf_ex2.notebooks import PCL_MLP as MLP
 PCL_MLP_MAX_WRONG = 2      # of 100 points
 PCL_LOGREG_SLACK = 3       # wrong points allowed beyond the grader's own logistic regression
 PLOT_AGREE = 1e-3  # what the cell drew vs the grader's evaluation of the trained model
-# items a quick check skips: it stops the given trainings early (NotebookPlan.quick_updates)
-STOPPED_IN_QUICK = ("2.2a-error", "2.2c-error")
 
 
 def logistic_errors(X: np.ndarray, y: np.ndarray) -> int:
@@ -42,29 +40,13 @@ def _wrong(ev, key: str) -> int:
     return int(round(error_percent(prob, y) * len(y) / 100))
 
 
-def _stopped_early(ev, key: str) -> Verdict | None:
-    """Skipped when the quick check stopped this training early (the plan's `quick_updates`):
-    the parameters are those of its first steps, so the trained error says nothing."""
-    stopped = ev.capture(key).get("stopped")
-    if not stopped:
-        return None
-    made, asked = stopped
-    task = key.split("-")[0]
-    return skipped(f"not checked in quick mode: the quick check stops this training after {made:,} of its "
-                   f"{asked:,} steps, so it cannot judge the trained model's errors; a full `check` without "
-                   f"--quick, or the official grading, decides it, and check(\"{task}\") in your notebook judges "
-                   "your own training")
-
-
 @check("2.2a-graph", "Logistic regression graph (2->1, Sigmoid, CrossEntropyLoss)", 1)
 def logreg_graph(ev):
     return structure(graph_of(ev.capture("2.2a-train")), LOGREG, "logistic regression")
 
 
-@check("2.2a-error", "Logistic regression reaches what a line can on the point cloud", 1)
+@check("2.2a-error", "Logistic regression reaches what a line can on the point cloud", 1, trained=True)
 def logreg_error(ev):
-    if stopped := _stopped_early(ev, "2.2a-train"):
-        return stopped
     X, y = ev.dataset.pcl()
     wrong = _wrong(ev, "2.2a-train")
     limit = logistic_errors(X, y) + PCL_LOGREG_SLACK
@@ -79,10 +61,8 @@ def mlp_graph(ev):
     return structure(graph_of(ev.capture("2.2c-train")), MLP, "MLP")
 
 
-@check("2.2c-error", "MLP classifies (nearly) all points", 2)
+@check("2.2c-error", "MLP classifies (nearly) all points", 2, trained=True)
 def mlp_error(ev):
-    if stopped := _stopped_early(ev, "2.2c-train"):
-        return stopped
     wrong = _wrong(ev, "2.2c-train")
     msg = f"the grader counts {wrong} of 100 points wrong with your trained MLP (at most {PCL_MLP_MAX_WRONG} allowed)"
     measure = {"measured": wrong, "limit": PCL_MLP_MAX_WRONG, "unit": "points wrong"}

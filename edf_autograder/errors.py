@@ -23,6 +23,10 @@ class EvidenceMissing(HarnessError):
     """A check needs evidence that the run did not produce (cell not found, crashed, ...)."""
 
 
+class TrainingStopped(HarnessError):
+    """A check of a trained result read a training that a quick check stopped early."""
+
+
 class KernelCallError(HarnessError):
     """A call into the student's kernel failed or returned something unusable."""
 

@@ -8,7 +8,7 @@ import pytest
 
 from edf_autograder.pipeline import grade
 from edf_ex2.exercise import EXERCISE
-from edf_ex2.s2_2_point_cloud import STOPPED_IN_QUICK
+from tests.test_course_handout import STOPPED_IN_QUICK
 
 EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "submissions").iterdir() if p.is_dir())
 SLOW = {c.spec.id for c in EXERCISE.checks() if c.spec.slow}

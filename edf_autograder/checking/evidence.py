@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from edf_autograder.errors import EvidenceMissing
+from edf_autograder.errors import EvidenceMissing, TrainingStopped
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Evidence:
     calls: dict[str, Any] = field(default_factory=dict)       # kind -> capture.KernelCalls
     flags: list = field(default_factory=list)                 # integrity.Flag
     read: dict[str, str] = field(default_factory=dict)        # key -> where, for the current check
+    trained: bool = False                 # the current check judges a trained result (ItemSpec.trained)
 
     def _kind(self, key: str) -> str | None:
         for kind, run in self.notebooks.items():
@@ -42,6 +43,10 @@ class Evidence:
             capture = run.captures[key]
             if capture.get("origin"):
                 self.read[key] = f"{self.files.get(kind, kind)}, {capture['origin']}"
+            if self.quick and self.trained and capture.get("stopped"):
+                made, asked = capture["stopped"]
+                raise TrainingStopped(f"the quick check stops this training after {made:,} of its {asked:,} steps, "
+                                      "so it cannot judge the trained model's errors")
             return capture
         raise EvidenceMissing(run.missing.get(key, f"no evidence was captured for {key}"))
 

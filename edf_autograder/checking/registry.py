@@ -24,9 +24,11 @@ class Check:
 
 
 def check(id: str, title: str, points: float, *, slow: bool = False, students: str = "verdict",
-          hidden: bool = False):
+          hidden: bool = False, trained: bool = False):
     """Declare a graded item: `@check("4.2d-relu", "ReLU forward and backward", 1.5)`.
-    `slow` items need full training: quick mode reports them as skipped. `students` is what
+    `slow` items need full training: quick mode reports them as skipped. `trained` items judge
+    a trained result: skipped when the capture they read is of a training a quick check
+    stopped early (`NotebookPlan.quick_updates`). `students` is what
     a student's self-check shows of it ("verdict", "readable" or "nothing"); `hidden` items
     are graded by the instructor only and never reach the students' kit."""
     if students not in STUDENTS_SEE:
@@ -36,7 +38,7 @@ def check(id: str, title: str, points: float, *, slow: bool = False, students: s
         declared = _BY_MODULE.setdefault(fn.__module__, [])
         if any(c.spec.id == id for c in declared):
             raise HarnessError(f"{fn.__module__}: check {id} declared twice")
-        declared.append(Check(ItemSpec(id, title, points, "", slow, students, hidden), fn))
+        declared.append(Check(ItemSpec(id, title, points, "", slow, students, hidden, trained), fn))
         return fn
     return register
 

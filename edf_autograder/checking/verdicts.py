@@ -43,6 +43,7 @@ class ItemSpec:
     # how the answer reads, never whether it is right) or "nothing" (free text)
     students: str = "verdict"
     hidden: bool = False  # graded only by the instructor: never in the students' kit
+    trained: bool = False  # judges a trained result: skipped where a quick check stopped that training
 
 
 STUDENTS_SEE = ("verdict", "readable", "nothing")
