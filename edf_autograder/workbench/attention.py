@@ -39,9 +39,7 @@ def flag_rows(record: dict, flagged: dict) -> list[dict]:
     (internal comments included)."""
     rows = []
     for flag in record.get("flags") or []:
-        d = flagged.get(flags.flag_id(flag))
-        rows.append(describe_flag(flag) | {"id": flags.flag_id(flag),
-                                           "decision": d if d and d.basis == flags.flag_basis(flag) else None})
+        rows.append(describe_flag(flag) | {"id": flags.flag_id(flag), "decision": flags.holding(flag, flagged)})
     return rows
 
 

@@ -67,13 +67,19 @@ def _change(points: float | str, target: str, items: dict[str, float]) -> float:
     return value
 
 
+def holding(flag: dict, decided: dict[str, FlagDecision]) -> FlagDecision | None:
+    """The decision that holds for `flag`: one taken on the same evidence (a changed flag waits again)."""
+    d = decided.get(flag_id(flag))
+    return d if d is not None and d.basis == flag_basis(flag) else None
+
+
 def apply(record: dict, decided: dict[str, FlagDecision]) -> dict:
     """`record` (items already reviewed) with its flags' decisions: each flag carries `decision`
     when one holds for it, and a confirmed change is laid over the items."""
     flags, items = [], [dict(i) for i in record["items"]]
     for flag in record.get("flags") or []:
-        d = decided.get(flag_id(flag))
-        if d is None or d.basis != flag_basis(flag):
+        d = holding(flag, decided)
+        if d is None:
             flags.append(flag)
             continue
         flags.append(flag | {"decision": {"verdict": d.verdict, "points": d.points, "target": d.target,
