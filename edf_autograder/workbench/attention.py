@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from edf_autograder.checking.verdicts import ERROR, FAIL, MANUAL, PASS
+from edf_autograder.checking.verdicts import ERROR, FAIL, PASS
 from edf_autograder.reports.gradebook import handwritten_files, ungraded
 from edf_autograder.workbench import flags, scores
 
@@ -48,9 +48,8 @@ def stale(record: dict, decided: dict) -> list[dict]:
     if not decided:
         return []
     plain = scores.automatic(record)
-    return [i | {"stale_override": {"score": d.points, "comment": d.comment, "tutor": d.tutor}}
-            for i in plain["items"] if (d := decided.get(i["id"])) and i["status"] not in (MANUAL, ERROR)
-            and d.basis != scores.basis(plain, i)]
+    return [i | {"stale_override": scores.stale_note(d)} for i in plain["items"]
+            if (d := decided.get(i["id"])) and scores.goes_back(i) and d.basis != scores.basis(plain, i)]
 
 
 def students(records: list[dict], flagged: dict | None = None, decided: dict | None = None) -> list[Student]:

@@ -46,6 +46,17 @@ def automatic(record: dict) -> dict:
     return record | {"items": items}
 
 
+def goes_back(item: dict) -> bool:
+    """Whether an override that no longer holds goes back to a tutor: a person's item waits in the queue anyway."""
+    return item["status"] not in (MANUAL, ERROR)
+
+
+def stale_note(decision: Decision) -> dict:
+    """What a tutor sees of an override that no longer holds (the answer changed since)."""
+    return {"score": decision.points, "comment": decision.comment, "tutor": decision.tutor,
+            "decided_at": decision.decided_at}
+
+
 def reviewed(record: dict, decisions: dict[str, Decision], flagged: dict[str, FlagDecision] | None = None) -> dict:
     """`record` with its student's `decisions` (item id -> Decision) and decisions on flags
     (`flagged`, flag id -> FlagDecision) applied; see the module doc.
@@ -58,10 +69,7 @@ def reviewed(record: dict, decisions: dict[str, Decision], flagged: dict[str, Fl
         if decision is None:
             item = kept
         elif decision.basis != basis(plain, item):
-            stale = item["status"] not in (MANUAL, ERROR)  # a person's item waits in the queue anyway
-            item = kept | ({"stale_override": {"score": decision.points, "comment": decision.comment,
-                                               "tutor": decision.tutor, "decided_at": decision.decided_at}}
-                           if stale else {})
+            item = kept | ({"stale_override": stale_note(decision)} if goes_back(item) else {})
         else:
             item = item | {"points": decision.points, "status": PASS if decision.points >= item["max_points"] else FAIL,
                            "override": {"score": decision.points, "comment": decision.comment, "tutor": decision.tutor,
